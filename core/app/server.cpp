@@ -1,0 +1,225 @@
+#include "app/server.hpp"
+
+#include "api/host_bridge.hpp"
+#include "auth/authorizer.hpp"
+#include "config/configuration.hpp"
+#include "config/core_schema.hpp"
+#include "delivery/dispatcher.hpp"
+#include "events/event_service.hpp"
+#include "events/event_types.hpp"
+#include "listeners/listener_service.hpp"
+#include "plugins/plugin_loader.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "plugins/plugin_watcher.hpp"
+#include "routing/router.hpp"
+#include "store/store.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+namespace herald::core {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::shared_ptr<spdlog::logger> make_logger() {
+    auto log = spdlog::get("herald");
+    if (!log) log = spdlog::stderr_logger_mt("herald");
+    log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+    return log;
+}
+
+/// Everything that must be true of the configuration and the plugin files before anything starts.
+struct prepared {
+    configuration config;
+    fs::path plugin_dir;
+    std::vector<plugin_candidate> candidates;
+};
+
+fs::path plugin_directory(const configuration& c, const std::string& program_path) {
+    json dir = c.at("/plugins/dir");
+    if (dir.is_string()) {
+        fs::path p = dir.get<std::string>();
+        return p.is_relative() ? c.base_dir() / p : p;
+    }
+    // The bundled plugins sit next to the binary in both the build tree and an install:
+    // <prefix>/bin/heraldd and <prefix>/lib/herald/plugins/.
+    return fs::weakly_canonical(fs::absolute(program_path)).parent_path() / ".." / "lib" / "herald" / "plugins";
+}
+
+prepared prepare(const server_options& o, plugin_registry& registry) {
+    prepared p{configuration::load(o.config_file, o.overrides), {}, {}};
+    p.plugin_dir = fs::weakly_canonical(plugin_directory(p.config, o.program_path));
+    p.candidates = registry.inspect_directory(p.plugin_dir);
+    std::vector<json> section_schemas;
+    for (const auto& c : p.candidates)
+        if (c.server_validator) section_schemas.push_back(c.info.server_schema);
+    p.config.validate_and_default(compose_config_schema(core_config_schema(), section_schemas));
+    return p;
+}
+
+std::string default_config(const std::string& program_path) {
+    fs::path candidate =
+        fs::weakly_canonical(fs::absolute(program_path)).parent_path() / ".." / "etc" / "herald" / "server.yaml";
+    std::error_code ec;
+    return fs::exists(candidate, ec) ? fs::weakly_canonical(candidate).string() : std::string();
+}
+
+server_options resolved(server_options o) {
+    if (o.config_file.empty()) o.config_file = default_config(o.program_path);
+    return o;
+}
+
+}  // namespace
+
+int run_server(const server_options& opts) {
+    const server_options o = resolved(opts);
+    auto log = make_logger();
+    host_bridge bridge(log);
+    plugin_registry registry(bridge.api(), log);
+    prepared p = [&] {
+        try {
+            return prepare(o, registry);
+        } catch (const config_error& e) {
+            std::cerr << "heraldd: " << e.what() << "\n";
+            std::exit(1);
+        }
+    }();
+    const json& cfg = p.config.root();
+    log->set_level(spdlog::level::from_str(o.log_level.empty() ? cfg["logging"]["level"].get<std::string>() : o.log_level));
+    log->info("heraldd {} starting with {}", bridge.api()->server_version, p.config.file());
+
+    std::unique_ptr<store> db;
+    try {
+        db = open_store(cfg["database"]["url"].get<std::string>(), p.config.base_dir().string());
+    } catch (const std::exception& e) {
+        std::cerr << "heraldd: " << p.config.where("/database/url") << ": " << e.what() << "\n";
+        return 1;
+    }
+    event_types types(cfg["events"]["types"]);
+    router routes(types);
+    routes.rebuild(db->list_listeners());
+    std::vector<long long> schedule = cfg["delivery"]["retry_schedule_ms"].get<std::vector<long long>>();
+    if (schedule.empty()) schedule.push_back(0);
+    dispatcher delivery(*db, registry, routes, retry_policy(schedule), cfg["delivery"]["workers"].get<int>(), log);
+    listener_service listeners(*db, registry, types, routes);
+    event_service events(*db, types, routes, delivery);
+    authorizer auth(cfg["auth"]["users"]);
+    bridge.attach({&listeners, &events, &auth, &registry, db.get(), [](const std::string& url) {
+                       std::printf("heraldd: listening on %s\n", url.c_str());
+                       std::fflush(stdout);
+                   }});
+
+    // Signals are taken by sigwait in this thread only; every thread started below inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    // Notifiers first, so the REST service never routes to a type that is about to appear.
+    for (auto kind : {HERALD_PLUGIN_NOTIFIER, HERALD_PLUGIN_SERVICE})
+        for (auto& c : p.candidates)
+            if (c.library && c.info.kind == kind) registry.activate(std::move(c), cfg);
+    if (auto n = delivery.recover()) log->info("resuming {} unfinished deliveries from the previous run", n);
+
+    plugin_watcher watcher(registry, p.plugin_dir, cfg, cfg["plugins"]["settle_ms"].get<long long>(),
+                           cfg["plugins"]["watch"].get<bool>());
+    int sig = 0;
+    while (true) {
+        sigwait(&signals, &sig);
+        if (sig != SIGHUP) break;
+        log->info("SIGHUP: rescanning {}", p.plugin_dir.string());
+        watcher.rescan_now();
+    }
+    log->info("signal {}: stopping", sig);
+    registry.stop_all();  // the REST service stops accepting first
+    delivery.stop();      // in-flight attempts finish; queued work stays pending in the store
+    log->info("stopped");
+    return 0;
+}
+
+int check_config(const server_options& opts) {
+    const server_options o = resolved(opts);
+    auto log = make_logger();
+    host_bridge bridge(log);
+    plugin_registry registry(bridge.api(), log);
+    try {
+        prepared p = prepare(o, registry);
+        for (const auto& c : p.candidates) {
+            if (!c.server_validator) continue;
+            json sections = json::object();
+            for (const auto& s : c.info.sections()) sections[s] = p.config.root().value(s, json::object());
+            for (const auto& e : c.server_validator->validate(sections))
+                std::cerr << "heraldd: " << p.config.where(e.pointer) << ": key '" << pointer_to_key(e.pointer)
+                          << "' " << e.message << "\n";
+        }
+        if (!registry.refusals().empty()) return 1;
+        std::cout << "configuration OK: " << p.config.file() << " (" << p.candidates.size() << " plugins in "
+                  << p.plugin_dir.string() << ")\n";
+        return 0;
+    } catch (const config_error& e) {
+        std::cerr << "heraldd: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int list_plugins(const server_options& opts) {
+    const server_options o = resolved(opts);
+    auto log = make_logger();
+    host_bridge bridge(log);
+    plugin_registry registry(bridge.api(), log);
+    try {
+        prepared p = prepare(o, registry);
+        std::printf("%-12s %-9s %-16s %-9s %-5s %s\n", "TYPE", "KIND", "ALIASES", "VERSION", "ABI", "FILE");
+        for (const auto& c : p.candidates) {
+            std::string aliases;
+            for (const auto& a : c.info.aliases) aliases += (aliases.empty() ? "" : ",") + a;
+            std::printf("%-12s %-9s %-16s %-9s %u.%-3u %s\n", c.info.type_id.c_str(), c.info.kind_name(),
+                        aliases.empty() ? "-" : aliases.c_str(), c.info.version.c_str(), c.info.abi_major,
+                        c.info.abi_minor, c.info.file.c_str());
+        }
+        for (const auto& r : registry.refusals()) std::printf("refused: %s: %s\n", r.file.c_str(), r.reason.c_str());
+        return registry.refusals().empty() ? 0 : 1;
+    } catch (const config_error& e) {
+        std::cerr << "heraldd: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int describe_plugin(const server_options& opts, const std::string& type) {
+    const server_options o = resolved(opts);
+    auto log = make_logger();
+    host_bridge bridge(log);
+    plugin_registry registry(bridge.api(), log);
+    try {
+        prepared p = prepare(o, registry);
+        for (const auto& c : p.candidates) {
+            const auto& i = c.info;
+            if (i.type_id != type && std::find(i.aliases.begin(), i.aliases.end(), type) == i.aliases.end()) continue;
+            json d = {{"id", i.type_id}, {"kind", i.kind_name()}, {"aliases", i.aliases}, {"version", i.version},
+                      {"description", i.description}, {"file", i.file},
+                      {"abi", std::to_string(i.abi_major) + "." + std::to_string(i.abi_minor)},
+                      {"config_schema", i.config_schema}, {"server_schema", i.server_schema}};
+            std::cout << d.dump(2) << "\n";
+            if (!i.documentation.empty()) std::cout << "\n" << i.documentation << "\n";
+            return 0;
+        }
+        std::cerr << "heraldd: no plugin with type id or alias '" << type << "' in " << p.plugin_dir.string() << "\n";
+        return 1;
+    } catch (const config_error& e) {
+        std::cerr << "heraldd: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace herald::core

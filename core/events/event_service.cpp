@@ -1,0 +1,119 @@
+#include "events/event_service.hpp"
+
+#include "util/object_id.hpp"
+
+#include <ctime>
+
+namespace herald::core {
+
+using nlohmann::json;
+
+std::string iso8601(long long ms) {
+    if (ms <= 0) return {};
+    std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    char out[48];
+    std::snprintf(out, sizeof out, "%s.%03lldZ", buf, ms % 1000);
+    return out;
+}
+
+reply event_service::fire(const std::string& body) {
+    json req;
+    reply err;
+    if (!parse_object_body(body, false, req, err)) return err;
+    const json type = req.value("event_type", json());
+    if (!type.is_string())
+        return invalid_properties({"event_type"}, "event_type is required and must be a string");
+    const auto canonical = types_.canonical_fired(type.get<std::string>());
+    if (!canonical) {
+        std::string allowed;
+        for (const auto& n : types_.accepted_names())
+            if (n != "*") allowed += (allowed.empty() ? "" : ", ") + n;
+        return invalid_properties({"event_type"}, "unknown event type '" + type.get<std::string>() +
+                                                      "'; allowed: " + allowed);
+    }
+    json payload = req.value("payload", json::object());
+    if (payload.is_null()) payload = json::object();
+    json call_report = req.value("call_report", json());
+    if (!call_report.is_null() && !call_report.is_object())
+        return invalid_properties({"call_report"}, "call_report must be an object or null");
+
+    event_record e;
+    e.id = new_object_id();
+    e.event_type = type.get<std::string>();
+    e.canonical_type = *canonical;
+    e.document = json{{"event_type", *canonical}, {"payload", payload}, {"call_report", call_report}}.dump();
+    e.fired_ms = now_ms();
+
+    auto listeners = routes_.match(*canonical);
+    std::vector<delivery_record> deliveries;
+    deliveries.reserve(listeners.size());
+    json matched = json::array();
+    for (const auto& l : listeners) {
+        delivery_record d;
+        d.id = e.id + "." + l->id;  // stable across retries: the (event, listener) identity
+        d.event_id = e.id;
+        d.listener_id = l->id;
+        d.next_attempt_ms = e.fired_ms;
+        d.updated_ms = e.fired_ms;
+        deliveries.push_back(d);
+        matched.push_back(l->id);
+    }
+    db_.insert_event(e, deliveries);
+
+    auto document = std::make_shared<const std::string>(e.document);
+    std::vector<delivery_job> jobs;
+    jobs.reserve(deliveries.size());
+    for (auto& d : deliveries) jobs.push_back({std::move(d), e.canonical_type, document, e.fired_ms});
+    delivery_.submit(std::move(jobs));
+
+    return {202,
+            {{"id", e.id},
+             {"_href", "/pulp/api/v2/event_reports/" + e.id + "/"},
+             {"event_type", e.event_type},
+             {"fired_at", iso8601(e.fired_ms)},
+             {"matched_listeners", matched}}};
+}
+
+reply event_service::report(const std::string& id) const {
+    auto e = db_.get_event(id);
+    if (!e) return missing_resource("event_report", id);
+    json document = json::parse(e->document);
+    json deliveries = json::array();
+    json matched = json::array();
+    for (const auto& d : db_.deliveries_of_event(id)) {
+        json attempts = json::array();
+        for (const auto& a : db_.attempts_of_delivery(d.id)) {
+            attempts.push_back({{"attempt", a.attempt},
+                                {"started_at", iso8601(a.started_ms)},
+                                {"duration_ms", a.duration_ms},
+                                {"outcome", a.outcome},
+                                {"status_code", a.status_code == 0 ? json() : json(a.status_code)},
+                                {"message", a.message},
+                                {"response_excerpt", a.response_excerpt.empty() ? json() : json(a.response_excerpt)}});
+        }
+        const bool waiting = d.state == delivery_state::pending;
+        deliveries.push_back({{"id", d.id},
+                              {"listener_id", d.listener_id},
+                              {"state", d.state},
+                              {"attempts", d.attempts},
+                              {"next_attempt_at", waiting ? json(iso8601(d.next_attempt_ms)) : json()},
+                              {"last_message", d.last_message},
+                              {"attempt_log", attempts}});
+        matched.push_back(d.listener_id);
+    }
+    return {200,
+            {{"id", e->id},
+             {"_href", "/pulp/api/v2/event_reports/" + e->id + "/"},
+             {"event_type", e->event_type},
+             {"payload", document["payload"]},
+             {"call_report", document["call_report"]},
+             {"fired_at", iso8601(e->fired_ms)},
+             {"matched_listeners", matched},
+             {"deliveries", deliveries}}};
+}
+
+}  // namespace herald::core

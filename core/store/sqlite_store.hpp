@@ -1,0 +1,37 @@
+#pragma once
+#include "store/store.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <mutex>
+
+namespace herald::core {
+
+/// The embedded store: one SQLite file in WAL mode. One connection guarded by a mutex: SQLite
+/// serialises writers anyway, and reads are short.
+class sqlite_store final : public store {
+public:
+    explicit sqlite_store(const std::string& path);
+
+    std::vector<listener_record> list_listeners() override;
+    std::optional<listener_record> get_listener(const std::string& id) override;
+    void insert_listener(const listener_record& l) override;
+    bool update_listener(const listener_record& l) override;
+    bool delete_listener(const std::string& id) override;
+    void insert_event(const event_record& e, const std::vector<delivery_record>& deliveries) override;
+    std::optional<event_record> get_event(const std::string& id) override;
+    std::vector<delivery_record> deliveries_of_event(const std::string& event_id) override;
+    std::vector<attempt_record> attempts_of_delivery(const std::string& delivery_id) override;
+    void record_attempt(const attempt_record& a, const delivery_record& new_state) override;
+    std::vector<delivery_record> unfinished_deliveries() override;
+    std::string describe() override;
+
+private:
+    void migrate();
+
+    std::string path_;
+    std::mutex mutex_;
+    SQLite::Database db_;
+};
+
+}  // namespace herald::core

@@ -1,0 +1,78 @@
+// The REST API as a service plugin: Pulp 2's /pulp/api/v2/events/ and Herald's additions, served
+// by POCO's HTTPServer. Everything it does goes through the SDK's host API.
+#include "request_handler.hpp"
+
+#include <herald/sdk.hpp>
+#include <herald_plugin_files.hpp>
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+
+#include <memory>
+
+namespace herald::rest {
+
+class rest_service {
+public:
+    static constexpr const char* type_id = "rest";
+    static constexpr const char* version = "1.0.0";
+    static constexpr const char* description = "Pulp 2 compatible REST API (/pulp/api/v2/) over HTTP or HTTPS";
+    static constexpr const char* schema = herald_generated::schema_json;
+    static constexpr const char* documentation = herald_generated::documentation;
+
+    rest_service(const sdk::host& host, const nlohmann::json& config) : host_(host), cfg_(config.at("server")) {}
+
+    void start() {
+        const std::string host = cfg_["host"].get<std::string>();
+        const auto port = static_cast<Poco::UInt16>(cfg_["port"].get<int>());
+        const Poco::Net::SocketAddress address(host, port);
+        const bool tls = cfg_["tls"]["cert"].is_string() && cfg_["tls"]["key"].is_string();
+        if (tls) {
+            Poco::Net::initializeSSL();
+            // POCO's argument order is key file, then certificate file.
+            Poco::Net::Context::Ptr context = new Poco::Net::Context(
+                Poco::Net::Context::TLS_SERVER_USE, cfg_["tls"]["key"].get<std::string>(),
+                cfg_["tls"]["cert"].get<std::string>(), "", Poco::Net::Context::VERIFY_NONE);
+            socket_ = std::make_unique<Poco::Net::SecureServerSocket>(address, 128, context);
+        } else {
+            socket_ = std::make_unique<Poco::Net::ServerSocket>(address, 128);
+        }
+        const int threads = cfg_["threads"].get<int>();
+        pool_ = std::make_unique<Poco::ThreadPool>(std::min(2, threads), threads);
+        auto* params = new Poco::Net::HTTPServerParams;
+        params->setMaxThreads(threads);
+        params->setMaxQueued(cfg_["max_queued"].get<int>());
+        params->setKeepAlive(true);
+        handler_settings settings;
+        settings.max_body_bytes = cfg_["max_body_bytes"].get<std::size_t>();
+        server_ = std::make_unique<Poco::Net::HTTPServer>(new handler_factory(host_, settings), *pool_, *socket_, params);
+        server_->start();
+        const auto real_port = socket_->address().port();
+        host_.announce_listening(std::string(tls ? "https" : "http") + "://" + host + ":" + std::to_string(real_port));
+    }
+
+    void stop() {
+        if (!server_) return;
+        server_->stopAll(true);  // stop accepting, abort idle keep-alive connections
+        pool_->joinAll();
+        server_.reset();
+        socket_.reset();
+        pool_.reset();
+    }
+
+private:
+    sdk::host host_;
+    nlohmann::json cfg_;
+    std::unique_ptr<Poco::ThreadPool> pool_;
+    std::unique_ptr<Poco::Net::ServerSocket> socket_;
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+}  // namespace herald::rest
+
+HERALD_SERVICE_PLUGIN(herald::rest::rest_service)
