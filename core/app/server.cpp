@@ -81,6 +81,14 @@ server_options resolved(server_options o) {
 }  // namespace
 
 int run_server(const server_options& opts) {
+    // Signals are taken by sigwait in this thread only. Block them before any thread exists:
+    // every thread inherits the mask, so none can be killed by a SIGTERM meant for a clean stop.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     const server_options o = resolved(opts);
     auto log = make_logger();
     host_bridge bridge(log);
@@ -117,14 +125,6 @@ int run_server(const server_options& opts) {
                        std::printf("heraldd: listening on %s\n", url.c_str());
                        std::fflush(stdout);
                    }});
-
-    // Signals are taken by sigwait in this thread only; every thread started below inherits the mask.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     // Notifiers first, so the REST service never routes to a type that is about to appear.
     for (auto kind : {HERALD_PLUGIN_NOTIFIER, HERALD_PLUGIN_SERVICE})

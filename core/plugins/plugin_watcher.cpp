@@ -8,10 +8,15 @@
 
 namespace herald::core {
 
+namespace {
+constexpr std::chrono::seconds k_poll_interval{1};
+}
+
 plugin_watcher::plugin_watcher(plugin_registry& registry, std::filesystem::path dir, nlohmann::json config_root,
                                long long settle_ms, bool watch)
     : registry_(registry), dir_(std::move(dir)), config_root_(std::move(config_root)), settle_ms_(settle_ms) {
-    if (watch && std::filesystem::is_directory(dir_)) {
+    watching_ = watch && std::filesystem::is_directory(dir_);
+    if (watching_) {
         watcher_ = std::make_unique<Poco::DirectoryWatcher>(
             dir_.string(), Poco::DirectoryWatcher::DW_ITEM_ADDED | Poco::DirectoryWatcher::DW_ITEM_MODIFIED |
                                Poco::DirectoryWatcher::DW_ITEM_MOVED_TO);
@@ -57,7 +62,11 @@ void plugin_watcher::rescan_now() {
 void plugin_watcher::run() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        wake_.wait(lock, [this] { return stopping_ || dirty_; });
+        // inotify is the fast path; the periodic look is the safety net for events it cannot
+        // deliver (a file created before the watch was registered, an overflowing queue).
+        // With plugins.watch off, only rescan_now() (SIGHUP) looks at the directory.
+        if (!watching_) wake_.wait(lock, [this] { return stopping_ || dirty_; });
+        else if (!wake_.wait_for(lock, k_poll_interval, [this] { return stopping_ || dirty_; })) dirty_ = true;
         if (stopping_) break;
         const bool immediate = immediate_;
         dirty_ = immediate_ = false;

@@ -30,6 +30,7 @@ private:
     std::filesystem::path dir_;
     nlohmann::json config_root_;
     long long settle_ms_;
+    bool watching_ = false;
     std::unique_ptr<Poco::DirectoryWatcher> watcher_;
     std::mutex mutex_;
     std::condition_variable wake_;

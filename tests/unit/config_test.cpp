@@ -78,7 +78,7 @@ TEST_CASE("an unknown section lists the known sections", "[config]") {
                                         "delivery, events, logging, plugins, server");
 }
 
-TEST_CASE("--set overrides typed values and is named in errors", "[config]") {
+TEST_CASE("command-line overrides (--set) are typed and named in errors", "[config]") {
     temp_config f("server:\n  port: 80\n");
     auto c = configuration::load(f.path.string(), {"server.port=0", "logging.level=debug"});
     c.validate_and_default(full_schema());
