@@ -54,7 +54,7 @@ reply event_service::fire(const std::string& body) {
     json matched = json::array();
     for (const auto& l : listeners) {
         delivery_record d;
-        d.id = e.id + "." + l->id;  // stable across retries: the (event, listener) identity
+        d.id = e.id + "-" + l->id;  // stable across retries; no "." (Standard Webhooks ids)
         d.event_id = e.id;
         d.listener_id = l->id;
         d.next_attempt_ms = e.fired_ms;

@@ -55,7 +55,7 @@ class Response:
 class Server:
     """One heraldd process. plugins: file names from the bundled dir or the fixture dir."""
 
-    def __init__(self, plugins=("rest.so", "recorder.so"), extra_config="", users=None, workdir=None):
+    def __init__(self, plugins=("rest.so", "recorder.so", "http.so"), extra_config="", users=None, workdir=None):
         self.dir = workdir or tempfile.mkdtemp(prefix="herald-e2e-")
         self.plugin_dir = os.path.join(self.dir, "plugins")
         os.makedirs(self.plugin_dir, exist_ok=True)

@@ -1,0 +1,170 @@
+// The http plugin through the real loader against real HTTP and HTTPS receivers on loopback.
+#include "../unit/test_support.hpp"
+#include "http_sink.hpp"
+#include "test_certs.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+using namespace herald;
+using nlohmann::json;
+
+namespace {
+
+const std::string k_doc = R"({"call_report":null,"event_type":"repo.sync.finish","payload":{"repo_id":"zoo"}})";
+
+struct result {
+    herald_outcome outcome;
+    long long retry_after_ms;
+    int status;
+    std::string message;
+    std::string excerpt;
+};
+
+struct http_world {
+    core::host_bridge bridge{test::quiet_logger()};
+    core::plugin_registry registry{bridge.api(), test::quiet_logger()};
+    std::shared_ptr<core::plugin_instance> plugin;
+    http_world() {
+        REQUIRE(registry.activate(core::inspect_plugin(std::string(HERALD_BUNDLED_PLUGIN_DIR) + "/http.so"),
+                                  json{{"http", {{"max_connections_per_destination", 2}}}}));
+        plugin = registry.find("http");
+    }
+    result deliver(const json& config, const std::string& delivery_id = "evt-lst", unsigned attempt = 1) {
+        const std::string cfg = config.dump();
+        herald_event ev{};
+        ev.struct_size = sizeof ev;
+        ev.event_id = "evt";
+        ev.delivery_id = delivery_id.c_str();
+        ev.listener_id = "lst";
+        ev.event_type = "repo.sync.finish";
+        ev.document_json = k_doc.c_str();
+        ev.document_len = k_doc.size();
+        ev.config_json = cfg.c_str();
+        ev.attempt = attempt;
+        herald_delivery_result r{};
+        r.struct_size = sizeof r;
+        plugin->deliver(ev, r);
+        return {r.outcome, r.retry_after_ms, r.status_code, r.message ? r.message : "",
+                r.response_excerpt ? r.response_excerpt : ""};
+    }
+};
+
+std::string hmac_b64(const std::string& key, const std::string& msg) {
+    unsigned char mac[32];
+    unsigned int n = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(msg.data()),
+         msg.size(), mac, &n);
+    unsigned char out[64];
+    EVP_EncodeBlock(out, mac, static_cast<int>(n));
+    return reinterpret_cast<char*>(out);
+}
+
+}  // namespace
+
+TEST_CASE("POSTs the event document with Pulp's headers", "[http]") {
+    http_world w;
+    test::http_sink sink;
+    auto r = w.deliver({{"url", sink.url("/api/hook?x=1")}});
+    CHECK(r.outcome == HERALD_OUTCOME_OK);
+    CHECK(r.status == 200);
+    CHECK(r.excerpt == "ok");
+    auto reqs = sink.requests();
+    REQUIRE(reqs.size() == 1);
+    CHECK(reqs[0].method == "POST");
+    CHECK(reqs[0].uri == "/api/hook?x=1");
+    CHECK(reqs[0].body == k_doc);
+    CHECK(reqs[0].headers["content-type"] == "application/json");
+    CHECK_THAT(reqs[0].headers["user-agent"], Catch::StartsWith("Herald/"));
+    CHECK(reqs[0].headers.count("authorization") == 0);
+}
+
+TEST_CASE("Basic auth with username and password", "[http]") {
+    http_world w;
+    test::http_sink sink;
+    w.deliver({{"url", sink.url()}, {"username", "jcline"}, {"password", "hunter2"}});
+    CHECK(sink.requests().at(0).headers["authorization"] == "Basic amNsaW5lOmh1bnRlcjI=");
+}
+
+TEST_CASE("each status class gives its outcome, and Retry-After is passed on", "[http]") {
+    http_world w;
+    test::http_sink sink;
+    struct row { int status; herald_outcome outcome; };
+    for (auto x : {row{204, HERALD_OUTCOME_OK}, row{302, HERALD_OUTCOME_FAILED}, row{404, HERALD_OUTCOME_FAILED},
+                   row{408, HERALD_OUTCOME_RETRY}, row{410, HERALD_OUTCOME_GONE}, row{429, HERALD_OUTCOME_RETRY},
+                   row{500, HERALD_OUTCOME_RETRY}, row{503, HERALD_OUTCOME_RETRY}}) {
+        INFO(x.status);
+        sink.respond({x.status, {}, x.status == 204 ? "" : "body " + std::to_string(x.status)});
+        auto r = w.deliver({{"url", sink.url()}});
+        CHECK(r.outcome == x.outcome);
+        CHECK(r.status == x.status);
+        CHECK_THAT(r.message, Catch::StartsWith("HTTP " + std::to_string(x.status) + " from " + sink.url()));
+    }
+    sink.respond({503, {{"Retry-After", "7"}}, "busy"});
+    auto r = w.deliver({{"url", sink.url()}});
+    CHECK(r.retry_after_ms == 7000);
+    CHECK(r.excerpt == "busy");
+    sink.respond({500, {}, ""});
+    CHECK(w.deliver({{"url", sink.url()}}).retry_after_ms == -1);
+}
+
+TEST_CASE("keep-alive connections are reused", "[http]") {
+    http_world w;
+    test::http_sink sink;
+    for (int i = 0; i < 20; ++i) REQUIRE(w.deliver({{"url", sink.url()}}).outcome == HERALD_OUTCOME_OK);
+    CHECK(sink.requests().size() == 20);
+    CHECK(sink.connections() == 1);
+}
+
+TEST_CASE("a receiver that is down or too slow means retry", "[http]") {
+    http_world w;
+    std::string url;
+    {
+        test::http_sink gone;
+        url = gone.url();
+    }
+    auto r = w.deliver({{"url", url}});
+    CHECK(r.outcome == HERALD_OUTCOME_RETRY);
+    CHECK_THAT(r.message, Catch::StartsWith("cannot deliver to " + url));
+    test::http_sink slow;
+    slow.respond({200, {}, "late", std::chrono::milliseconds(1500)});
+    auto t = w.deliver({{"url", slow.url()}, {"timeout_ms", 200}});
+    CHECK(t.outcome == HERALD_OUTCOME_RETRY);
+    CHECK_THAT(t.message, Catch::Contains("Timeout"));
+}
+
+TEST_CASE("signed deliveries verify with the receiver's copy of the secret", "[http][signing]") {
+    http_world w;
+    test::http_sink sink;
+    const std::string key_b64 = "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    w.deliver({{"url", sink.url()}, {"secret", "whsec_" + key_b64}}, "evt-lst", 1);
+    w.deliver({{"url", sink.url()}, {"secret", "whsec_" + key_b64}}, "evt-lst", 2);
+    auto reqs = sink.requests();
+    REQUIRE(reqs.size() == 2);
+    unsigned char key[64];
+    int n = EVP_DecodeBlock(key, reinterpret_cast<const unsigned char*>(key_b64.data()), static_cast<int>(key_b64.size()));
+    const std::string raw_key(reinterpret_cast<char*>(key), static_cast<std::size_t>(n));
+    for (auto& req : reqs) {
+        CHECK(req.headers["webhook-id"] == "evt-lst");  // the same id on every attempt
+        const std::string signed_content = req.headers["webhook-id"] + "." + req.headers["webhook-timestamp"] + "." + req.body;
+        CHECK(req.headers["webhook-signature"] == "v1," + hmac_b64(raw_key, signed_content));
+    }
+}
+
+TEST_CASE("HTTPS: trusted through ca_path, refused otherwise", "[http][tls]") {
+    test::temp_dir dir;
+    test::test_certs certs(dir.path);
+    http_world w;
+    test::http_sink sink(certs.server_key, certs.server_cert);
+    REQUIRE_THAT(sink.url(), Catch::StartsWith("https://"));
+    auto ok = w.deliver({{"url", sink.url()}, {"ca_path", certs.ca}});
+    CHECK(ok.outcome == HERALD_OUTCOME_OK);
+    CHECK(sink.requests().size() == 1);
+    auto untrusted = w.deliver({{"url", sink.url()}, {"ca_path", certs.other_ca}});
+    CHECK(untrusted.outcome == HERALD_OUTCOME_RETRY);
+    auto system_store = w.deliver({{"url", sink.url()}});
+    CHECK(system_store.outcome == HERALD_OUTCOME_RETRY);
+    CHECK(sink.requests().size() == 1);  // nothing reached the receiver over an untrusted connection
+}
