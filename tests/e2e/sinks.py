@@ -1,7 +1,14 @@
 """Real receivers for end-to-end tests, on 127.0.0.1 and a free port."""
 
+import email
+import email.policy
 import http.server
 import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
 import threading
 
 
@@ -50,3 +57,35 @@ class HttpSink:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class SmtpSink:
+    """tests/sinks/smtp_sink.py (aiosmtpd) in a child process; messages land in a JSON-lines file."""
+
+    SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sinks", "smtp_sink.py")
+
+    def __init__(self, port=0):
+        self.dir = tempfile.mkdtemp(prefix="herald-smtp-")
+        self.out = os.path.join(self.dir, "mails.jsonl")
+        self.proc = subprocess.Popen(["/usr/bin/python3", self.SCRIPT, self.out, str(port)],
+                                     stdout=subprocess.PIPE, text=True)
+        ready, _, _ = select.select([self.proc.stdout], [], [], 30)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line.startswith("listening on "):
+            self.proc.kill()
+            raise AssertionError("the SMTP sink did not start: %r" % line)
+        self.port = int(line.split()[-1])
+
+    def messages(self):
+        """Each accepted message parsed with the standard library's email package."""
+        if not os.path.exists(self.out):
+            return []
+        with open(self.out) as f:
+            records = [json.loads(l) for l in f if l.strip()]
+        return [dict(r, message=email.message_from_string(r["data"], policy=email.policy.default)) for r in records]
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        self.proc.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
