@@ -7,6 +7,7 @@ import json
 import os
 import select
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -89,3 +90,45 @@ class SmtpSink:
         self.proc.wait(10)
         self.proc.stdout.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RabbitBroker:
+    """A private RabbitMQ node (tests/services/rabbitmq.sh) on free ports."""
+
+    SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "services", "rabbitmq.sh")
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="herald-rmq-")
+        self.ports = [str(free_port()) for _ in range(3)]
+        self.port = int(self.ports[0])
+        self.url = "amqp://guest:guest@127.0.0.1:%d/" % self.port
+
+    def _run(self, cmd):
+        subprocess.run(["bash", self.SCRIPT, cmd, self.dir] + self.ports, check=True, timeout=180)
+
+    def start(self):
+        self._run("start")
+        return self
+
+    def stop(self):
+        self._run("stop")
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def consumer(self, exchange, binding):
+        """A pika channel with an exclusive queue bound to `exchange` with `binding`."""
+        import pika
+        conn = pika.BlockingConnection(pika.URLParameters(self.url))
+        ch = conn.channel()
+        ch.exchange_declare(exchange, exchange_type="topic", durable=True, passive=exchange.startswith("amq."))
+        q = ch.queue_declare("", exclusive=True).method.queue
+        ch.queue_bind(q, exchange, routing_key=binding)
+        return conn, ch, q
