@@ -89,6 +89,9 @@ int run_server(const server_options& opts) {
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // A peer that closes a socket while a plugin writes to it must give that plugin an error,
+    // not kill the server (rabbitmq-c, for one, does not always pass MSG_NOSIGNAL).
+    std::signal(SIGPIPE, SIG_IGN);
     const server_options o = resolved(opts);
     auto log = make_logger();
     host_bridge bridge(log);

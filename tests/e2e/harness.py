@@ -148,6 +148,10 @@ class Server:
                 return Response(r.status, r.headers, r.read().decode())
         except urllib.error.HTTPError as e:
             return Response(e.code, e.headers, e.read().decode())
+        except urllib.error.URLError as e:
+            code = self.proc.poll() if self.proc else None
+            raise AssertionError("cannot reach heraldd (%s); heraldd exit status: %s\n%s"
+                                 % (e.reason, code, self.logs()[-3000:])) from e
 
     # Shorthands
     def get(self, path, **kw):
