@@ -2,6 +2,8 @@
 
 #include "app/version.hpp"
 
+#include <Poco/URI.h>
+
 namespace herald::core {
 
 using nlohmann::json;
@@ -93,6 +95,29 @@ host_bridge::host_bridge(std::shared_ptr<spdlog::logger> log) : log_(std::move(l
     api_.authorize = [](void* ctx, const char* authorization, const char* path, herald_operation op) {
         std::string a = authorization ? authorization : "", p = path ? path : "/";
         return guarded(ctx, [&](core_services& s) { return s.auth->authorize(a, p, op); });
+    };
+    api_.list_deliveries = [](void* ctx, const char* listener_id, const char* query) {
+        std::string id = listener_id ? listener_id : "";
+        std::map<std::string, std::string> params;
+        for (const auto& [k, v] : Poco::URI(std::string("/?") + (query ? query : "")).getQueryParameters())
+            params[k] = v;
+        return guarded(ctx, [&](core_services& s) { return s.deliveries->list_for_listener(id, params); });
+    };
+    api_.redeliver = [](void* ctx, const char* id) {
+        std::string i = id ? id : "";
+        return guarded(ctx, [&](core_services& s) { return s.deliveries->redeliver(i); });
+    };
+    api_.redeliver_bulk = [](void* ctx, const char* body, std::size_t n) {
+        std::string b = text(body, n);
+        return guarded(ctx, [&](core_services& s) { return s.deliveries->redeliver_bulk(b); });
+    };
+    api_.put_task = [](void* ctx, const char* id, const char* body, std::size_t n) {
+        std::string i = id ? id : "", b = text(body, n);
+        return guarded(ctx, [&](core_services& s) { return s.tasks->put(i, b); });
+    };
+    api_.get_task = [](void* ctx, const char* id) {
+        std::string i = id ? id : "";
+        return guarded(ctx, [&](core_services& s) { return s.tasks->get(i); });
     };
     api_.announce_listening = [](void* ctx, const char* url) {
         auto& me = self(ctx);

@@ -2,6 +2,8 @@
 // The C host API (herald_host_api) that plugins call, bridged to the core's services.
 // Exceptions from the core become 500 replies here: nothing throws across the boundary.
 #include "auth/authorizer.hpp"
+#include "delivery/delivery_service.hpp"
+#include "events/task_service.hpp"
 #include "events/event_service.hpp"
 #include "listeners/listener_service.hpp"
 #include "plugins/plugin_registry.hpp"
@@ -22,6 +24,8 @@ struct core_services {
     authorizer* auth = nullptr;
     plugin_registry* plugins = nullptr;
     store* db = nullptr;
+    delivery_service* deliveries = nullptr;
+    task_service* tasks = nullptr;
     std::function<void(const std::string&)> announce_listening;
 };
 

@@ -4,7 +4,10 @@
 #include "auth/authorizer.hpp"
 #include "config/configuration.hpp"
 #include "config/core_schema.hpp"
+#include "delivery/delivery_service.hpp"
 #include "delivery/dispatcher.hpp"
+#include "events/event_writer.hpp"
+#include "events/task_service.hpp"
 #include "events/event_service.hpp"
 #include "events/event_types.hpp"
 #include "listeners/listener_service.hpp"
@@ -118,13 +121,25 @@ int run_server(const server_options& opts) {
     event_types types(cfg["events"]["types"]);
     router routes(types);
     routes.rebuild(db->list_listeners());
-    std::vector<long long> schedule = cfg["delivery"]["retry_schedule_ms"].get<std::vector<long long>>();
-    if (schedule.empty()) schedule.push_back(0);
-    dispatcher delivery(*db, registry, routes, retry_policy(schedule), cfg["delivery"]["workers"].get<int>(), log);
+    dispatcher_settings ds;
+    ds.workers = cfg["delivery"]["workers"].get<int>();
+    ds.max_in_flight_per_listener = cfg["delivery"]["max_in_flight_per_listener"].get<int>();
+    ds.retry_schedule_ms = cfg["delivery"]["retry_schedule_ms"].get<std::vector<long long>>();
+    if (ds.retry_schedule_ms.empty()) ds.retry_schedule_ms.push_back(0);
+    ds.max_retry_after_ms = cfg["delivery"]["max_retry_after_ms"].get<long long>();
+    listener_service* listeners_ptr = nullptr;  // the dispatcher reports "gone" to it
+    dispatcher delivery(*db, registry, routes, ds,
+                        [&](const std::string& id, const std::string& why) { listeners_ptr->disable(id, why); }, log);
     listener_service listeners(*db, registry, types, routes);
-    event_service events(*db, types, routes, delivery);
+    listeners_ptr = &listeners;
+    event_writer writer(*db);
+    event_service events(*db, writer, types, routes, delivery);
+    delivery_service deliveries(*db, delivery, types);
+    // Task-status messages use Pulp's [messaging] keys, which the amqp plugin declares.
+    const bool task_notifications = cfg.contains("messaging") && cfg["messaging"].value("event_notifications_enabled", false);
+    task_service tasks(*db, events, task_notifications);
     authorizer auth(cfg["auth"]["users"]);
-    bridge.attach({&listeners, &events, &auth, &registry, db.get(), [](const std::string& url) {
+    bridge.attach({&listeners, &events, &auth, &registry, db.get(), &deliveries, &tasks, [](const std::string& url) {
                        std::printf("heraldd: listening on %s\n", url.c_str());
                        std::fflush(stdout);
                    }});
@@ -147,6 +162,8 @@ int run_server(const server_options& opts) {
     log->info("signal {}: stopping", sig);
     registry.stop_all();  // the REST service stops accepting first
     delivery.stop();      // in-flight attempts finish; queued work stays pending in the store
+    // The writer (declared after the dispatcher) is destroyed first: every accepted fire has
+    // already been committed by the time its request returned.
     log->info("stopped");
     return 0;
 }

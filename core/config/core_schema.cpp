@@ -72,6 +72,10 @@ const nlohmann::json& core_config_schema() {
       "type": "object", "default": {}, "additionalProperties": false,
       "properties": {
         "workers": {"type": "integer", "minimum": 1, "maximum": 256, "default": 8},
+        "max_in_flight_per_listener": {"type": "integer", "minimum": 1, "maximum": 256, "default": 4,
+          "description": "attempts of one listener running at once, so a slow receiver cannot take every worker"},
+        "max_retry_after_ms": {"type": "integer", "minimum": 0, "default": 86400000,
+          "description": "the longest delay a receiver's Retry-After can ask for"},
         "retry_schedule_ms": {
           "type": "array", "items": {"type": "integer", "minimum": 0},
           "default": [0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000],

@@ -30,10 +30,17 @@ std::string excerpt(const char* s) {
 
 }  // namespace
 
-dispatcher::dispatcher(store& db, plugin_registry& plugins, router& routes, retry_policy policy, int workers,
+dispatcher::dispatcher(store& db, plugin_registry& plugins, router& routes, dispatcher_settings settings,
+                       std::function<void(const std::string&, const std::string&)> on_gone,
                        std::shared_ptr<spdlog::logger> log)
-    : db_(db), plugins_(plugins), routes_(routes), policy_(std::move(policy)), log_(std::move(log)) {
-    for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
+    : db_(db),
+      plugins_(plugins),
+      routes_(routes),
+      settings_(std::move(settings)),
+      policy_(settings_.retry_schedule_ms, settings_.max_retry_after_ms),
+      on_gone_(std::move(on_gone)),
+      log_(std::move(log)) {
+    for (int i = 0; i < settings_.workers; ++i) workers_.emplace_back([this] { work(); });
 }
 
 dispatcher::~dispatcher() { stop(); }
@@ -46,11 +53,11 @@ void dispatcher::submit(std::vector<delivery_job> jobs) {
     wake_.notify_all();
 }
 
-std::size_t dispatcher::recover() {
-    // One read per event, shared by all of its unfinished deliveries (null = event missing).
+std::vector<delivery_job> dispatcher::jobs_for(std::vector<delivery_record> deliveries) {
+    // One read per event, shared by all of its deliveries (null = event missing).
     std::map<std::string, std::shared_ptr<const event_record>> events;
     std::vector<delivery_job> jobs;
-    for (auto& d : db_.unfinished_deliveries()) {
+    for (auto& d : deliveries) {
         auto [it, fresh] = events.try_emplace(d.event_id);
         if (fresh)
             if (auto e = db_.get_event(d.event_id)) it->second = std::make_shared<const event_record>(*e);
@@ -59,10 +66,17 @@ std::size_t dispatcher::recover() {
         d.state = delivery_state::pending;
         jobs.push_back({d, ev.canonical_type, std::shared_ptr<const std::string>(it->second, &ev.document), ev.fired_ms});
     }
+    return jobs;
+}
+
+std::size_t dispatcher::recover() {
+    auto jobs = jobs_for(db_.unfinished_deliveries());
     const std::size_t n = jobs.size();
     submit(std::move(jobs));
     return n;
 }
+
+void dispatcher::requeue(const std::vector<delivery_record>& deliveries) { submit(jobs_for(deliveries)); }
 
 void dispatcher::stop() {
     {
@@ -91,9 +105,28 @@ void dispatcher::work() {
         }
         delivery_job job = queue_.top();
         queue_.pop();
+        const std::string& lid = job.delivery.listener_id;
+        if (!lid.empty()) {
+            int& running = in_flight_[lid];
+            if (running >= settings_.max_in_flight_per_listener) {
+                parked_[lid].push_back(std::move(job));  // resumes when one of its attempts ends
+                continue;
+            }
+            ++running;
+        }
+        const std::string listener = lid;
         lock.unlock();
         attempt(std::move(job));
         lock.lock();
+        if (!listener.empty()) {
+            if (--in_flight_[listener] == 0) in_flight_.erase(listener);
+            if (auto p = parked_.find(listener); p != parked_.end()) {
+                queue_.push(std::move(p->second.front()));
+                p->second.pop_front();
+                if (p->second.empty()) parked_.erase(p);
+                wake_.notify_one();
+            }
+        }
     }
 }
 
@@ -108,32 +141,49 @@ void dispatcher::attempt(delivery_job job) {
     result.struct_size = sizeof result;
     result.retry_after_ms = -1;
     std::string plugin_name = "?";
-    auto listener = routes_.get(d.listener_id);
-    if (!listener) {
-        result.outcome = HERALD_OUTCOME_FAILED;
-        a.message = "the listener was deleted before delivery";
-    } else if (auto plugin = plugins_.find(listener->notifier_type_id); !plugin) {
-        result.outcome = HERALD_OUTCOME_RETRY;
-        a.message = "notifier plugin '" + listener->notifier_type_id + "' is not loaded";
-    } else {
-        plugin_name = plugin->info().type_id;
-        herald_event ev{};
-        ev.struct_size = sizeof ev;
-        ev.event_id = d.event_id.c_str();
-        ev.delivery_id = d.id.c_str();
-        ev.listener_id = d.listener_id.c_str();
-        ev.event_type = job.event_type.c_str();
-        ev.document_json = job.document->c_str();
-        ev.document_len = job.document->size();
-        ev.config_json = listener->config_json.c_str();
-        ev.attempt = static_cast<uint32_t>(a.attempt);
-        ev.fired_at_ms = job.fired_ms;
-        if (plugin->deliver(ev, result) != HERALD_STATUS_OK && result.outcome == 0) result.outcome = HERALD_OUTCOME_RETRY;
-        if (result.outcome < HERALD_OUTCOME_OK || result.outcome > HERALD_OUTCOME_SKIPPED)
+    std::string type_id = d.notifier_type_id, config = d.config;
+    std::shared_ptr<const routed_listener> listener;
+    bool usable = true;
+    if (!d.listener_id.empty()) {
+        listener = routes_.get(d.listener_id);
+        if (!listener) {
+            result.outcome = HERALD_OUTCOME_FAILED;
+            a.message = "the listener was deleted before delivery";
+            usable = false;
+        } else if (!listener->enabled) {
+            result.outcome = HERALD_OUTCOME_FAILED;
+            a.message = "the listener is disabled";
+            usable = false;
+        } else {
+            type_id = listener->notifier_type_id;
+            config = listener->config_json;
+        }
+    }
+    if (usable) {
+        if (auto plugin = plugins_.find(type_id); !plugin) {
             result.outcome = HERALD_OUTCOME_RETRY;
-        a.message = result.message ? result.message : "";
-        a.status_code = result.status_code;
-        a.response_excerpt = excerpt(result.response_excerpt);
+            a.message = "notifier plugin '" + type_id + "' is not loaded";
+        } else {
+            plugin_name = plugin->info().type_id;
+            herald_event ev{};
+            ev.struct_size = sizeof ev;
+            ev.event_id = d.event_id.c_str();
+            ev.delivery_id = d.id.c_str();
+            ev.listener_id = d.listener_id.c_str();
+            ev.event_type = job.event_type.c_str();
+            ev.document_json = job.document->c_str();
+            ev.document_len = job.document->size();
+            ev.config_json = config.c_str();
+            ev.attempt = static_cast<uint32_t>(a.attempt);
+            ev.fired_at_ms = job.fired_ms;
+            if (plugin->deliver(ev, result) != HERALD_STATUS_OK && result.outcome == 0)
+                result.outcome = HERALD_OUTCOME_RETRY;
+            if (result.outcome < HERALD_OUTCOME_OK || result.outcome > HERALD_OUTCOME_SKIPPED)
+                result.outcome = HERALD_OUTCOME_RETRY;
+            a.message = result.message ? result.message : "";
+            a.status_code = result.status_code;
+            a.response_excerpt = excerpt(result.response_excerpt);
+        }
     }
     const long long finished = now_ms();
     a.duration_ms = finished - a.started_ms;
@@ -151,7 +201,10 @@ void dispatcher::attempt(delivery_job job) {
         case HERALD_OUTCOME_RETRY: {
             std::optional<long long> asked;
             if (result.retry_after_ms >= 0) asked = result.retry_after_ms;
-            if (auto delay = policy_.delay_before(a.attempt + 1, asked)) {
+            const retry_policy own = listener && listener->retry_schedule_ms
+                                         ? retry_policy(*listener->retry_schedule_ms, settings_.max_retry_after_ms)
+                                         : policy_;
+            if (auto delay = own.delay_before(a.attempt + 1, asked)) {
                 d.state = delivery_state::pending;
                 d.next_attempt_ms = finished + *delay;
                 again = true;
@@ -162,7 +215,7 @@ void dispatcher::attempt(delivery_job job) {
             break;
         }
     }
-    const std::string source = plugin_name + ":" + d.listener_id.substr(0, 8);
+    const std::string source = plugin_name + ":" + (d.listener_id.empty() ? std::string("system") : d.listener_id.substr(0, 8));
     if (result.outcome == HERALD_OUTCOME_OK) {
         log_->debug("[{}] delivered event {} (attempt {})", source, d.event_id, a.attempt);
     } else {
@@ -173,6 +226,7 @@ void dispatcher::attempt(delivery_job job) {
     } catch (const std::exception& e) {
         log_->error("cannot record delivery {} attempt {}: {}", d.id, a.attempt, e.what());
     }
+    if (result.outcome == HERALD_OUTCOME_GONE && !d.listener_id.empty() && on_gone_) on_gone_(d.listener_id, a.message);
     if (again) submit({std::move(job)});
 }
 

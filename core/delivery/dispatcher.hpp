@@ -1,7 +1,8 @@
 #pragma once
 // Delivers (event, listener) pairs with a pool of worker threads. Every delivery row is already
 // committed to the store before it gets here, and every attempt is recorded, so on restart the
-// unfinished ones are picked up again (recover()).
+// unfinished ones are picked up again (recover()). At most `max_in_flight_per_listener`
+// attempts of one listener run at once, so a slow receiver cannot take every worker.
 #include "delivery/retry_policy.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "routing/router.hpp"
@@ -10,30 +11,44 @@
 #include <spdlog/logger.h>
 
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <queue>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace herald::core {
 
 struct delivery_job {
     delivery_record delivery;
-    std::string event_type;                      // canonical
+    std::string event_type;                       // canonical
     std::shared_ptr<const std::string> document;  // shared by every listener of the event
     long long fired_ms = 0;
 };
 
+struct dispatcher_settings {
+    int workers = 8;
+    int max_in_flight_per_listener = 4;
+    std::vector<long long> retry_schedule_ms{0};
+    long long max_retry_after_ms = 86400000;
+};
+
 class dispatcher {
 public:
-    dispatcher(store& db, plugin_registry& plugins, router& routes, retry_policy policy, int workers,
+    /// `on_gone(listener_id, message)` is called when a receiver answers "gone".
+    dispatcher(store& db, plugin_registry& plugins, router& routes, dispatcher_settings settings,
+               std::function<void(const std::string&, const std::string&)> on_gone,
                std::shared_ptr<spdlog::logger> log);
     ~dispatcher();
 
     void submit(std::vector<delivery_job> jobs);
     /// Re-queues deliveries a previous run left unfinished.
     std::size_t recover();
+    /// Loads and queues the given deliveries (after a redelivery request).
+    void requeue(const std::vector<delivery_record>& deliveries);
     /// Stops taking work, lets in-flight attempts finish, joins the workers. Queued work stays
     /// pending in the store.
     void stop();
@@ -46,15 +61,21 @@ private:
     };
     void work();
     void attempt(delivery_job job);
+    void finished(const std::string& listener_id);
+    std::vector<delivery_job> jobs_for(std::vector<delivery_record> deliveries);
 
     store& db_;
     plugin_registry& plugins_;
     router& routes_;
+    dispatcher_settings settings_;
     retry_policy policy_;
+    std::function<void(const std::string&, const std::string&)> on_gone_;
     std::shared_ptr<spdlog::logger> log_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::priority_queue<delivery_job, std::vector<delivery_job>, due_later> queue_;
+    std::unordered_map<std::string, int> in_flight_;                       // listener → attempts running
+    std::unordered_map<std::string, std::deque<delivery_job>> parked_;     // listener → due, over its bound
     bool stopping_ = false;
     std::vector<std::thread> workers_;
 };

@@ -10,16 +10,19 @@ namespace herald::core {
 /// every retry at the same instant.
 class retry_policy {
 public:
-    explicit retry_policy(std::vector<long long> schedule_ms) : schedule_(std::move(schedule_ms)) {}
+    explicit retry_policy(std::vector<long long> schedule_ms, long long max_requested_ms = 86400000)
+        : schedule_(std::move(schedule_ms)), max_requested_ms_(max_requested_ms) {}
 
     /// Delay before attempt `next_attempt` (1-based), or nullopt when the schedule is exhausted.
-    /// A delay the far side asked for is honoured within [scheduled, 2 × scheduled].
+    /// A delay the far side asked for is honoured within [scheduled, 2 × scheduled] and never
+    /// beyond the cap (delivery.max_retry_after_ms).
     std::optional<long long> delay_before(int next_attempt, std::optional<long long> requested_ms) const;
 
     std::size_t max_attempts() const { return schedule_.size(); }
 
 private:
     std::vector<long long> schedule_;
+    long long max_requested_ms_;
 };
 
 }  // namespace herald::core

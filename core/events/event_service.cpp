@@ -1,5 +1,6 @@
 #include "events/event_service.hpp"
 
+#include "delivery/delivery_service.hpp"
 #include "util/object_id.hpp"
 
 #include <ctime>
@@ -40,6 +41,11 @@ reply event_service::fire(const std::string& body) {
     json call_report = req.value("call_report", json());
     if (!call_report.is_null() && !call_report.is_object())
         return invalid_properties({"call_report"}, "call_report must be an object or null");
+    if (auto task = req.find("task_id"); task != req.end() && !task->is_null()) {
+        if (!task->is_string()) return invalid_properties({"task_id"}, "task_id must be a string");
+        // The task report as last stored beats a copy the caller carried (Pulp's were stale).
+        if (auto stored = db_.get_task(task->get<std::string>())) call_report = json::parse(*stored);
+    }
 
     event_record e;
     e.id = new_object_id();
@@ -58,11 +64,11 @@ reply event_service::fire(const std::string& body) {
         d.event_id = e.id;
         d.listener_id = l->id;
         d.next_attempt_ms = e.fired_ms;
-        d.updated_ms = e.fired_ms;
+        d.created_ms = d.updated_ms = e.fired_ms;
         deliveries.push_back(d);
         matched.push_back(l->id);
     }
-    db_.insert_event(e, deliveries);
+    writer_.write(e, deliveries);
 
     auto document = std::make_shared<const std::string>(e.document);
     std::vector<delivery_job> jobs;
@@ -78,6 +84,23 @@ reply event_service::fire(const std::string& body) {
              {"matched_listeners", matched}}};
 }
 
+void event_service::fire_system(const std::string& event_type, const std::string& document,
+                                const std::string& notifier_type_id, const json& config) {
+    event_record e;
+    e.id = new_object_id();
+    e.event_type = e.canonical_type = event_type;
+    e.document = document;
+    e.fired_ms = now_ms();
+    delivery_record d;
+    d.id = e.id + "-system";
+    d.event_id = e.id;
+    d.notifier_type_id = notifier_type_id;
+    d.config = config.dump();
+    d.next_attempt_ms = d.created_ms = d.updated_ms = e.fired_ms;
+    writer_.write(e, {d});
+    delivery_.submit({{d, e.canonical_type, std::make_shared<const std::string>(e.document), e.fired_ms}});
+}
+
 reply event_service::report(const std::string& id) const {
     auto e = db_.get_event(id);
     if (!e) return missing_resource("event_report", id);
@@ -85,25 +108,8 @@ reply event_service::report(const std::string& id) const {
     json deliveries = json::array();
     json matched = json::array();
     for (const auto& d : db_.deliveries_of_event(id)) {
-        json attempts = json::array();
-        for (const auto& a : db_.attempts_of_delivery(d.id)) {
-            attempts.push_back({{"attempt", a.attempt},
-                                {"started_at", iso8601(a.started_ms)},
-                                {"duration_ms", a.duration_ms},
-                                {"outcome", a.outcome},
-                                {"status_code", a.status_code == 0 ? json() : json(a.status_code)},
-                                {"message", a.message},
-                                {"response_excerpt", a.response_excerpt.empty() ? json() : json(a.response_excerpt)}});
-        }
-        const bool waiting = d.state == delivery_state::pending;
-        deliveries.push_back({{"id", d.id},
-                              {"listener_id", d.listener_id},
-                              {"state", d.state},
-                              {"attempts", d.attempts},
-                              {"next_attempt_at", waiting ? json(iso8601(d.next_attempt_ms)) : json()},
-                              {"last_message", d.last_message},
-                              {"attempt_log", attempts}});
-        matched.push_back(d.listener_id);
+        deliveries.push_back(delivery_service::document(d, db_.attempts_of_delivery(d.id)));
+        if (!d.listener_id.empty()) matched.push_back(d.listener_id);
     }
     return {200,
             {{"id", e->id},

@@ -4,6 +4,7 @@
 #include "api/reply.hpp"
 #include "delivery/dispatcher.hpp"
 #include "events/event_types.hpp"
+#include "events/event_writer.hpp"
 #include "routing/router.hpp"
 #include "store/store.hpp"
 
@@ -11,14 +12,22 @@ namespace herald::core {
 
 class event_service {
 public:
-    event_service(store& db, const event_types& types, router& routes, dispatcher& delivery)
-        : db_(db), types_(types), routes_(routes), delivery_(delivery) {}
+    event_service(store& db, event_writer& writer, const event_types& types, router& routes, dispatcher& delivery)
+        : db_(db), writer_(writer), types_(types), routes_(routes), delivery_(delivery) {}
 
+    /// Body {"event_type", "payload", "call_report", "task_id"}: with a task_id whose report is
+    /// stored, call_report is that report; else what the event carried; else null.
     reply fire(const std::string& body);
     reply report(const std::string& id) const;
 
+    /// Commits and queues one delivery that belongs to no listener: `document` sent through
+    /// plugin `notifier_type_id` with `config` (task-status messages use this).
+    void fire_system(const std::string& event_type, const std::string& document, const std::string& notifier_type_id,
+                     const nlohmann::json& config);
+
 private:
     store& db_;
+    event_writer& writer_;
     const event_types& types_;
     router& routes_;
     dispatcher& delivery_;

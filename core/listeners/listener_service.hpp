@@ -20,6 +20,9 @@ public:
     reply create(const std::string& body);
     reply update(const std::string& id, const std::string& body);
     reply remove(const std::string& id);
+    /// A receiver said "gone": the listener is disabled (shown as enabled: false) and its pending
+    /// deliveries are dead. A PUT with "enabled": true turns it back on.
+    void disable(const std::string& id, const std::string& reason);
 
     /// Pulp's PUT merge: null removes a key, anything else overwrites; nested objects are replaced.
     static nlohmann::json merge_config(nlohmann::json stored, const nlohmann::json& delta);
@@ -29,6 +32,8 @@ private:
     nlohmann::json document(const listener_record& l) const;
     /// nullopt when valid; else the 400 reply.
     std::optional<reply> check_event_types(const nlohmann::json& types) const;
+    /// Herald's own listener keys (enabled, retry_schedule_ms) from a POST or PUT body.
+    std::optional<reply> apply_extensions(const nlohmann::json& body, listener_record& l) const;
     std::optional<reply> check_config(const std::string& type_id, const nlohmann::json& config) const;
 
     store& db_;

@@ -1,7 +1,8 @@
 #include "routing/router.hpp"
 
+#include "routing/topic_pattern.hpp"
+
 #include <algorithm>
-#include <iterator>
 
 namespace herald::core {
 
@@ -10,19 +11,35 @@ void router::rebuild(const std::vector<listener_record>& listeners) {
 }
 
 void router::upsert(const listener_record& l) {
-    auto entry = std::make_shared<routed_listener>(routed_listener{l.id, l.notifier_type_id, l.notifier_config.dump()});
-    std::set<std::string> keys;
-    for (const auto& t : l.event_types)
-        if (t.is_string())
-            if (auto c = types_.canonical(t.get<std::string>())) keys.insert(*c);
+    auto entry = std::make_shared<routed_listener>();
+    entry->id = l.id;
+    entry->notifier_type_id = l.notifier_type_id;
+    entry->config_json = l.notifier_config.dump();
+    entry->enabled = l.enabled;
+    if (l.retry_schedule_ms.is_array()) entry->retry_schedule_ms = l.retry_schedule_ms.get<std::vector<long long>>();
+    std::set<std::string> keys, patterns;
+    for (const auto& t : l.event_types) {
+        if (!t.is_string()) continue;
+        const std::string name = t.get<std::string>();
+        if (is_topic_pattern(name)) patterns.insert(name);
+        else if (auto c = types_.canonical(name)) keys.insert(*c);
+    }
     std::unique_lock lock(mutex_);
     remove_locked(l.id);
     by_id_[l.id] = std::move(entry);
-    auto& mine = types_of_[l.id];
-    for (const auto& k : keys) {
-        by_type_[k].insert(l.id);
-        mine.push_back(k);
+    if (!l.enabled) return;
+    for (const auto& k : keys) by_type_[k].insert(l.id);
+    keys_of_[l.id].assign(keys.begin(), keys.end());
+    for (const auto& p : patterns) {
+        trie_node* n = &patterns_;
+        for (const auto& w : split_words(p)) {
+            auto& child = n->children[w];
+            if (!child) child = std::make_unique<trie_node>();
+            n = child.get();
+        }
+        n->ids.insert(l.id);
     }
+    patterns_of_[l.id].assign(patterns.begin(), patterns.end());
 }
 
 void router::remove(const std::string& id) {
@@ -31,27 +48,59 @@ void router::remove(const std::string& id) {
 }
 
 void router::remove_locked(const std::string& id) {
-    if (auto it = types_of_.find(id); it != types_of_.end()) {
+    if (auto it = keys_of_.find(id); it != keys_of_.end()) {
         for (const auto& k : it->second) {
             auto& ids = by_type_[k];
             ids.erase(id);
             if (ids.empty()) by_type_.erase(k);
         }
-        types_of_.erase(it);
+        keys_of_.erase(it);
+    }
+    if (auto it = patterns_of_.find(id); it != patterns_of_.end()) {
+        for (const auto& p : it->second) {
+            // Walk down, remember the path, drop the id and prune nodes left empty.
+            std::vector<std::pair<trie_node*, std::string>> path;
+            trie_node* n = &patterns_;
+            for (const auto& w : split_words(p)) {
+                path.emplace_back(n, w);
+                n = n->children.at(w).get();
+            }
+            n->ids.erase(id);
+            for (auto step = path.rbegin(); step != path.rend(); ++step) {
+                trie_node* child = step->first->children.at(step->second).get();
+                if (!child->ids.empty() || !child->children.empty()) break;
+                step->first->children.erase(step->second);
+            }
+        }
+        patterns_of_.erase(it);
     }
     by_id_.erase(id);
 }
 
-std::vector<std::shared_ptr<const routed_listener>> router::match(const std::string& canonical_type) const {
-    static const std::set<std::string> none;
+void router::walk(const trie_node& n, const std::vector<std::string>& words, std::size_t i, std::set<std::string>& out,
+                  std::size_t& visited) const {
+    ++visited;
+    if (auto hash = n.children.find("#"); hash != n.children.end())
+        for (std::size_t k = i; k <= words.size(); ++k) walk(*hash->second, words, k, out, visited);
+    if (i == words.size()) {
+        out.insert(n.ids.begin(), n.ids.end());
+        return;
+    }
+    if (auto exact = n.children.find(words[i]); exact != n.children.end()) walk(*exact->second, words, i + 1, out, visited);
+    if (auto star = n.children.find("*"); star != n.children.end()) walk(*star->second, words, i + 1, out, visited);
+}
+
+std::vector<std::shared_ptr<const routed_listener>> router::match(const std::string& canonical_type,
+                                                                 std::size_t* visited) const {
     std::shared_lock lock(mutex_);
-    auto named = by_type_.find(canonical_type);
-    auto all = by_type_.find("*");
-    const auto& a = named == by_type_.end() ? none : named->second;
-    const auto& b = all == by_type_.end() ? none : all->second;
-    std::vector<std::string> ids;
-    ids.reserve(a.size() + b.size());
-    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(ids));
+    std::set<std::string> ids;
+    std::size_t cost = 0;
+    for (const char* key : {canonical_type.c_str(), "*"}) {
+        ++cost;
+        if (auto it = by_type_.find(key); it != by_type_.end()) ids.insert(it->second.begin(), it->second.end());
+    }
+    if (!patterns_.children.empty()) walk(patterns_, split_words(canonical_type), 0, ids, cost);
+    if (visited) *visited = cost;
     std::vector<std::shared_ptr<const routed_listener>> out;
     out.reserve(ids.size());
     for (const auto& id : ids) out.push_back(by_id_.at(id));

@@ -11,6 +11,8 @@ struct listener_record {
     std::string notifier_type_id;   // as sent (an alias such as "rest-api" is kept)
     nlohmann::json notifier_config = nlohmann::json::object();
     nlohmann::json event_types = nlohmann::json::array();  // as sent (legacy names are kept)
+    bool enabled = true;                    // false after the receiver said "gone" (HTTP 410)
+    nlohmann::json retry_schedule_ms;       // null = the server's delivery.retry_schedule_ms
     long long created_ms = 0;
     long long updated_ms = 0;
 };
@@ -35,12 +37,25 @@ inline constexpr const char* skipped = "skipped";
 struct delivery_record {
     std::string id;
     std::string event_id;
-    std::string listener_id;
+    std::string listener_id;     // empty for system deliveries (task-status messages)
+    std::string notifier_type_id;  // system deliveries only: the plugin to use…
+    std::string config;            // …and its config (compact JSON)
     std::string state = delivery_state::pending;
     int attempts = 0;
     long long next_attempt_ms = 0;
     std::string last_message;
+    long long created_ms = 0;
     long long updated_ms = 0;
+};
+
+/// Which deliveries a bulk redelivery or a listing selects; empty fields select everything.
+struct delivery_filter {
+    std::string delivery_id;
+    std::string listener_id;
+    std::string state;
+    std::string event_type;   // canonical
+    long long since_ms = 0;   // fired at or after
+    long long until_ms = 0;   // fired before (0 = no bound)
 };
 
 struct attempt_record {

@@ -20,6 +20,8 @@ listener_record read_listener(SQLite::Statement& q) {
     l.event_types = json::parse(q.getColumn(3).getString());
     l.created_ms = q.getColumn(4).getInt64();
     l.updated_ms = q.getColumn(5).getInt64();
+    l.enabled = q.getColumn(6).getInt() != 0;
+    if (!q.getColumn(7).isNull()) l.retry_schedule_ms = json::parse(q.getColumn(7).getString());
     return l;
 }
 
@@ -33,11 +35,54 @@ delivery_record read_delivery(SQLite::Statement& q) {
     d.next_attempt_ms = q.getColumn(5).getInt64();
     d.last_message = q.getColumn(6).getString();
     d.updated_ms = q.getColumn(7).getInt64();
+    d.notifier_type_id = q.getColumn(8).getString();
+    d.config = q.getColumn(9).getString();
+    d.created_ms = q.getColumn(10).getInt64();
     return d;
 }
 
 constexpr const char* k_delivery_columns =
-    "id, event_id, listener_id, state, attempts, next_attempt_ms, last_message, updated_ms";
+    "d.id, d.event_id, d.listener_id, d.state, d.attempts, d.next_attempt_ms, d.last_message, d.updated_ms, "
+    "d.notifier_type_id, d.config, d.created_ms";
+constexpr const char* k_listener_columns =
+    "id, notifier_type_id, notifier_config, event_types, created_ms, updated_ms, enabled, retry_schedule_ms";
+
+/// WHERE clause and its bound values for a delivery filter (deliveries d joined with events e).
+struct where_clause {
+    std::string sql = " WHERE 1=1";
+    std::vector<std::string> text;
+    std::vector<long long> numbers;
+    std::vector<bool> is_text;
+};
+
+where_clause filter_sql(const delivery_filter& f) {
+    where_clause w;
+    auto add_text = [&](const char* cond, const std::string& v) {
+        w.sql += cond;
+        w.text.push_back(v);
+        w.is_text.push_back(true);
+    };
+    auto add_number = [&](const char* cond, long long v) {
+        w.sql += cond;
+        w.numbers.push_back(v);
+        w.is_text.push_back(false);
+    };
+    if (!f.delivery_id.empty()) add_text(" AND d.id = ?", f.delivery_id);
+    if (!f.listener_id.empty()) add_text(" AND d.listener_id = ?", f.listener_id);
+    if (!f.state.empty()) add_text(" AND d.state = ?", f.state);
+    if (!f.event_type.empty()) add_text(" AND e.canonical_type = ?", f.event_type);
+    if (f.since_ms > 0) add_number(" AND e.fired_ms >= ?", f.since_ms);
+    if (f.until_ms > 0) add_number(" AND e.fired_ms < ?", f.until_ms);
+    return w;
+}
+
+void bind(SQLite::Statement& q, const where_clause& w, int first = 1) {
+    std::size_t t = 0, n = 0;
+    for (std::size_t i = 0; i < w.is_text.size(); ++i) {
+        if (w.is_text[i]) q.bind(first + static_cast<int>(i), w.text[t++]);
+        else q.bind(first + static_cast<int>(i), static_cast<int64_t>(w.numbers[n++]));
+    }
+}
 
 }  // namespace
 
@@ -60,7 +105,9 @@ CREATE TABLE IF NOT EXISTS listeners (
   notifier_config TEXT NOT NULL,
   event_types TEXT NOT NULL,
   created_ms INTEGER NOT NULL,
-  updated_ms INTEGER NOT NULL
+  updated_ms INTEGER NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  retry_schedule_ms TEXT
 );
 CREATE TABLE IF NOT EXISTS events (
   id TEXT PRIMARY KEY,
@@ -77,9 +124,18 @@ CREATE TABLE IF NOT EXISTS deliveries (
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_ms INTEGER NOT NULL,
   last_message TEXT NOT NULL DEFAULT '',
-  updated_ms INTEGER NOT NULL
+  updated_ms INTEGER NOT NULL,
+  notifier_type_id TEXT NOT NULL DEFAULT '',
+  config TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries(event_id);
+CREATE INDEX IF NOT EXISTS deliveries_by_listener ON deliveries(listener_id, created_ms DESC);
+CREATE TABLE IF NOT EXISTS tasks (
+  task_id TEXT PRIMARY KEY,
+  report TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
 CREATE INDEX IF NOT EXISTS deliveries_unfinished ON deliveries(state, next_attempt_ms)
   WHERE state IN ('pending', 'delivering');
 CREATE TABLE IF NOT EXISTS attempts (
@@ -98,8 +154,7 @@ CREATE TABLE IF NOT EXISTS attempts (
 
 std::vector<listener_record> sqlite_store::list_listeners() {
     std::lock_guard lock(mutex_);
-    SQLite::Statement q(db_, "SELECT id, notifier_type_id, notifier_config, event_types, created_ms, updated_ms "
-                             "FROM listeners ORDER BY id");
+    SQLite::Statement q(db_, std::string("SELECT ") + k_listener_columns + " FROM listeners ORDER BY id");
     std::vector<listener_record> out;
     while (q.executeStep()) out.push_back(read_listener(q));
     return out;
@@ -107,8 +162,7 @@ std::vector<listener_record> sqlite_store::list_listeners() {
 
 std::optional<listener_record> sqlite_store::get_listener(const std::string& id) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement q(db_, "SELECT id, notifier_type_id, notifier_config, event_types, created_ms, updated_ms "
-                             "FROM listeners WHERE id = ?");
+    SQLite::Statement q(db_, std::string("SELECT ") + k_listener_columns + " FROM listeners WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return read_listener(q);
@@ -116,23 +170,30 @@ std::optional<listener_record> sqlite_store::get_listener(const std::string& id)
 
 void sqlite_store::insert_listener(const listener_record& l) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement q(db_, "INSERT INTO listeners VALUES (?, ?, ?, ?, ?, ?)");
+    SQLite::Statement q(db_, "INSERT INTO listeners VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, l.id);
     q.bind(2, l.notifier_type_id);
     q.bind(3, l.notifier_config.dump());
     q.bind(4, l.event_types.dump());
     q.bind(5, static_cast<int64_t>(l.created_ms));
     q.bind(6, static_cast<int64_t>(l.updated_ms));
+    q.bind(7, l.enabled ? 1 : 0);
+    if (l.retry_schedule_ms.is_null()) q.bind(8);
+    else q.bind(8, l.retry_schedule_ms.dump());
     q.exec();
 }
 
 bool sqlite_store::update_listener(const listener_record& l) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement q(db_, "UPDATE listeners SET notifier_config = ?, event_types = ?, updated_ms = ? WHERE id = ?");
+    SQLite::Statement q(db_, "UPDATE listeners SET notifier_config = ?, event_types = ?, updated_ms = ?, enabled = ?, "
+                             "retry_schedule_ms = ? WHERE id = ?");
     q.bind(1, l.notifier_config.dump());
     q.bind(2, l.event_types.dump());
     q.bind(3, static_cast<int64_t>(l.updated_ms));
-    q.bind(4, l.id);
+    q.bind(4, l.enabled ? 1 : 0);
+    if (l.retry_schedule_ms.is_null()) q.bind(5);
+    else q.bind(5, l.retry_schedule_ms.dump());
+    q.bind(6, l.id);
     return q.exec() == 1;
 }
 
@@ -143,28 +204,50 @@ bool sqlite_store::delete_listener(const std::string& id) {
     return q.exec() == 1;
 }
 
-void sqlite_store::insert_event(const event_record& e, const std::vector<delivery_record>& deliveries) {
+void sqlite_store::disable_listener(const std::string& id, const std::string& reason) {
+    std::lock_guard lock(mutex_);
+    SQLite::Transaction tx(db_);
+    SQLite::Statement off(db_, "UPDATE listeners SET enabled = 0 WHERE id = ?");
+    off.bind(1, id);
+    off.exec();
+    SQLite::Statement dead(db_, "UPDATE deliveries SET state = 'dead', last_message = ? "
+                                "WHERE listener_id = ? AND state = 'pending'");
+    dead.bind(1, reason);
+    dead.bind(2, id);
+    dead.exec();
+    tx.commit();
+}
+
+void sqlite_store::insert_events(const std::vector<std::pair<event_record, std::vector<delivery_record>>>& batch) {
     std::lock_guard lock(mutex_);
     SQLite::Transaction tx(db_);
     SQLite::Statement ev(db_, "INSERT INTO events VALUES (?, ?, ?, ?, ?)");
-    ev.bind(1, e.id);
-    ev.bind(2, e.event_type);
-    ev.bind(3, e.canonical_type);
-    ev.bind(4, e.document);
-    ev.bind(5, static_cast<int64_t>(e.fired_ms));
-    ev.exec();
-    SQLite::Statement d(db_, "INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& r : deliveries) {
-        d.bind(1, r.id);
-        d.bind(2, r.event_id);
-        d.bind(3, r.listener_id);
-        d.bind(4, r.state);
-        d.bind(5, r.attempts);
-        d.bind(6, static_cast<int64_t>(r.next_attempt_ms));
-        d.bind(7, r.last_message);
-        d.bind(8, static_cast<int64_t>(r.updated_ms));
-        d.exec();
-        d.reset();
+    SQLite::Statement d(db_, "INSERT INTO deliveries (id, event_id, listener_id, state, attempts, next_attempt_ms, "
+                             "last_message, updated_ms, notifier_type_id, config, created_ms) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& [e, deliveries] : batch) {
+        ev.bind(1, e.id);
+        ev.bind(2, e.event_type);
+        ev.bind(3, e.canonical_type);
+        ev.bind(4, e.document);
+        ev.bind(5, static_cast<int64_t>(e.fired_ms));
+        ev.exec();
+        ev.reset();
+        for (const auto& r : deliveries) {
+            d.bind(1, r.id);
+            d.bind(2, r.event_id);
+            d.bind(3, r.listener_id);
+            d.bind(4, r.state);
+            d.bind(5, r.attempts);
+            d.bind(6, static_cast<int64_t>(r.next_attempt_ms));
+            d.bind(7, r.last_message);
+            d.bind(8, static_cast<int64_t>(r.updated_ms));
+            d.bind(9, r.notifier_type_id);
+            d.bind(10, r.config);
+            d.bind(11, static_cast<int64_t>(r.created_ms));
+            d.exec();
+            d.reset();
+        }
     }
     tx.commit();
 }
@@ -181,7 +264,7 @@ std::optional<event_record> sqlite_store::get_event(const std::string& id) {
 std::vector<delivery_record> sqlite_store::deliveries_of_event(const std::string& event_id) {
     std::lock_guard lock(mutex_);
     SQLite::Statement q(db_, std::string("SELECT ") + k_delivery_columns +
-                                 " FROM deliveries WHERE event_id = ? ORDER BY listener_id");
+                                 " FROM deliveries d WHERE event_id = ? ORDER BY listener_id");
     q.bind(1, event_id);
     std::vector<delivery_record> out;
     while (q.executeStep()) out.push_back(read_delivery(q));
@@ -230,10 +313,88 @@ void sqlite_store::record_attempt(const attempt_record& a, const delivery_record
 std::vector<delivery_record> sqlite_store::unfinished_deliveries() {
     std::lock_guard lock(mutex_);
     SQLite::Statement q(db_, std::string("SELECT ") + k_delivery_columns +
-                                 " FROM deliveries WHERE state IN ('pending', 'delivering') ORDER BY next_attempt_ms");
+                                 " FROM deliveries d WHERE state IN ('pending', 'delivering') ORDER BY next_attempt_ms");
     std::vector<delivery_record> out;
     while (q.executeStep()) out.push_back(read_delivery(q));
     return out;
+}
+
+std::optional<delivery_record> sqlite_store::get_delivery(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    SQLite::Statement q(db_, std::string("SELECT ") + k_delivery_columns + " FROM deliveries d WHERE d.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return read_delivery(q);
+}
+
+std::vector<delivery_record> sqlite_store::find_deliveries(const delivery_filter& f, int limit, int offset,
+                                                           long long& total) {
+    std::lock_guard lock(mutex_);
+    const where_clause w = filter_sql(f);
+    const std::string from = " FROM deliveries d JOIN events e ON e.id = d.event_id" + w.sql;
+    SQLite::Statement count(db_, "SELECT COUNT(*)" + from);
+    bind(count, w);
+    count.executeStep();
+    total = count.getColumn(0).getInt64();
+    SQLite::Statement q(db_, std::string("SELECT ") + k_delivery_columns + from +
+                                 " ORDER BY d.created_ms DESC, d.id DESC LIMIT ? OFFSET ?");
+    bind(q, w);
+    q.bind(static_cast<int>(w.is_text.size()) + 1, limit);
+    q.bind(static_cast<int>(w.is_text.size()) + 2, offset);
+    std::vector<delivery_record> out;
+    while (q.executeStep()) out.push_back(read_delivery(q));
+    return out;
+}
+
+long long sqlite_store::count_deliveries(const delivery_filter& f) {
+    std::lock_guard lock(mutex_);
+    const where_clause w = filter_sql(f);
+    SQLite::Statement count(db_, "SELECT COUNT(*) FROM deliveries d JOIN events e ON e.id = d.event_id" + w.sql);
+    bind(count, w);
+    count.executeStep();
+    return count.getColumn(0).getInt64();
+}
+
+std::vector<delivery_record> sqlite_store::requeue(const delivery_filter& f, long long now) {
+    std::lock_guard lock(mutex_);
+    SQLite::Transaction tx(db_);
+    const where_clause w = filter_sql(f);
+    SQLite::Statement q(db_, std::string("SELECT ") + k_delivery_columns +
+                                 " FROM deliveries d JOIN events e ON e.id = d.event_id" + w.sql);
+    bind(q, w);
+    std::vector<delivery_record> out;
+    while (q.executeStep()) out.push_back(read_delivery(q));
+    SQLite::Statement upd(db_, "UPDATE deliveries SET state = 'pending', next_attempt_ms = ?, updated_ms = ? "
+                               "WHERE id = ?");
+    for (auto& d : out) {
+        upd.bind(1, static_cast<int64_t>(now));
+        upd.bind(2, static_cast<int64_t>(now));
+        upd.bind(3, d.id);
+        upd.exec();
+        upd.reset();
+        d.state = delivery_state::pending;
+        d.next_attempt_ms = now;
+    }
+    tx.commit();
+    return out;
+}
+
+void sqlite_store::put_task(const std::string& task_id, const std::string& report, long long now) {
+    std::lock_guard lock(mutex_);
+    SQLite::Statement q(db_, "INSERT INTO tasks VALUES (?, ?, ?) ON CONFLICT(task_id) DO UPDATE SET "
+                             "report = excluded.report, updated_ms = excluded.updated_ms");
+    q.bind(1, task_id);
+    q.bind(2, report);
+    q.bind(3, static_cast<int64_t>(now));
+    q.exec();
+}
+
+std::optional<std::string> sqlite_store::get_task(const std::string& task_id) {
+    std::lock_guard lock(mutex_);
+    SQLite::Statement q(db_, "SELECT report FROM tasks WHERE task_id = ?");
+    q.bind(1, task_id);
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
 }
 
 std::string sqlite_store::describe() { return std::string("sqlite ") + sqlite3_libversion() + " (WAL) at " + path_; }

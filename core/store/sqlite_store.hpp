@@ -18,10 +18,18 @@ public:
     void insert_listener(const listener_record& l) override;
     bool update_listener(const listener_record& l) override;
     bool delete_listener(const std::string& id) override;
-    void insert_event(const event_record& e, const std::vector<delivery_record>& deliveries) override;
+    void disable_listener(const std::string& id, const std::string& reason) override;
+    void insert_events(const std::vector<std::pair<event_record, std::vector<delivery_record>>>& batch) override;
     std::optional<event_record> get_event(const std::string& id) override;
     std::vector<delivery_record> deliveries_of_event(const std::string& event_id) override;
     std::vector<attempt_record> attempts_of_delivery(const std::string& delivery_id) override;
+    std::optional<delivery_record> get_delivery(const std::string& id) override;
+    std::vector<delivery_record> find_deliveries(const delivery_filter& f, int limit, int offset,
+                                                 long long& total) override;
+    std::vector<delivery_record> requeue(const delivery_filter& f, long long now) override;
+    long long count_deliveries(const delivery_filter& f) override;
+    void put_task(const std::string& task_id, const std::string& report, long long now) override;
+    std::optional<std::string> get_task(const std::string& task_id) override;
     void record_attempt(const attempt_record& a, const delivery_record& new_state) override;
     std::vector<delivery_record> unfinished_deliveries() override;
     std::string describe() override;

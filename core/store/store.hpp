@@ -21,11 +21,30 @@ public:
     virtual bool update_listener(const listener_record& l) = 0;
     virtual bool delete_listener(const std::string& id) = 0;
 
-    /// Stores the event and its deliveries atomically: after this returns, neither can be lost.
-    virtual void insert_event(const event_record& e, const std::vector<delivery_record>& deliveries) = 0;
+    /// Marks a listener disabled (a receiver said "gone") and its pending deliveries dead, atomically.
+    virtual void disable_listener(const std::string& id, const std::string& reason) = 0;
+
+    /// Stores events and their deliveries in one transaction: after this returns, none can be
+    /// lost. Several events per call is how concurrent fires share one commit (group commit).
+    virtual void insert_events(const std::vector<std::pair<event_record, std::vector<delivery_record>>>& batch) = 0;
+    void insert_event(const event_record& e, const std::vector<delivery_record>& deliveries) {
+        insert_events({{e, deliveries}});
+    }
     virtual std::optional<event_record> get_event(const std::string& id) = 0;
     virtual std::vector<delivery_record> deliveries_of_event(const std::string& event_id) = 0;
     virtual std::vector<attempt_record> attempts_of_delivery(const std::string& delivery_id) = 0;
+    virtual std::optional<delivery_record> get_delivery(const std::string& id) = 0;
+    /// Deliveries matching `f`, newest first; `total` receives the count without paging.
+    virtual std::vector<delivery_record> find_deliveries(const delivery_filter& f, int limit, int offset,
+                                                         long long& total) = 0;
+    /// Sets every matching delivery back to pending, due now; returns them. Delivered and dead
+    /// ones are replayed too (that is the point of a replay).
+    virtual std::vector<delivery_record> requeue(const delivery_filter& f, long long now) = 0;
+    virtual long long count_deliveries(const delivery_filter& f) = 0;
+
+    /// Task reports (Pulp's task status documents), by task id.
+    virtual void put_task(const std::string& task_id, const std::string& report, long long now) = 0;
+    virtual std::optional<std::string> get_task(const std::string& task_id) = 0;
 
     /// Records one finished attempt and the delivery's new state together.
     virtual void record_attempt(const attempt_record& a, const delivery_record& new_state) = 0;

@@ -19,21 +19,27 @@ public:
     amqp_notifier(const herald::sdk::host& host, const nlohmann::json& config)
         : host_(host),
           default_exchange_(config.at("messaging").at("topic_exchange").get<std::string>()),
-          publisher_(broker_settings{config.at("messaging").at("url").get<std::string>(),
-                                     config.at("messaging").value("cacert", std::string()),
-                                     std::chrono::milliseconds(config.at("messaging").at("timeout_ms").get<int>())}) {}
+          publisher_(settings(config.at("messaging"), "url")),
+          notifications_(settings(config.at("messaging"), "event_notification_url")) {}
 
     herald::sdk::delivery_result deliver(const herald::sdk::event& ev) {
         std::string exchange = ev.config.value("exchange", std::string());
         if (exchange.empty()) exchange = default_exchange_;  // Pulp: "" falls back to the default too
-        return publisher_.publish(
-            {exchange, "pulp.server." + std::string(ev.type), std::string(ev.document), std::string(ev.delivery_id)});
+        const std::string key = ev.config.value("routing_key", "pulp.server." + std::string(ev.type));
+        amqp_publisher& to = ev.config.value("broker", "messaging") == "event_notification" ? notifications_ : publisher_;
+        return to.publish({exchange, key, std::string(ev.document), std::string(ev.delivery_id)});
     }
 
 private:
+    static broker_settings settings(const nlohmann::json& messaging, const char* url_key) {
+        return {messaging.at(url_key).get<std::string>(), messaging.value("cacert", std::string()),
+                std::chrono::milliseconds(messaging.at("timeout_ms").get<int>())};
+    }
+
     herald::sdk::host host_;
     std::string default_exchange_;
-    amqp_publisher publisher_;
+    amqp_publisher publisher_;      // messaging.url: event listeners
+    amqp_publisher notifications_;  // messaging.event_notification_url: task-status messages
 };
 
 }  // namespace herald::amqp

@@ -80,6 +80,11 @@ void request_handler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
             case endpoint::get_event_report: out = host_.get_event_report(r.id); break;
             case endpoint::notifier_types: out = host_.notifier_types(); break;
             case endpoint::status: out = host_.status(); break;
+            case endpoint::list_deliveries: out = host_.list_deliveries(r.id, Poco::URI(uri).getRawQuery()); break;
+            case endpoint::redeliver: out = host_.redeliver(r.id); break;
+            case endpoint::redeliver_bulk: out = host_.redeliver_bulk(body); break;
+            case endpoint::put_task: out = host_.put_task(r.id, body); break;
+            case endpoint::get_task: out = host_.get_task(r.id); break;
             default: return send(response, 404, "null");
         }
         if (!out.ok()) return error(out);

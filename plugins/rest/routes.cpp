@@ -60,6 +60,21 @@ route resolve(const std::string& method, const std::string& path) {
                      {"DELETE", endpoint::delete_listener}},
                     {HERALD_OP_READ, HERALD_OP_UPDATE, HERALD_OP_DELETE});
     }
+    if (res == "events" && s.size() == 4 && s[3] == "deliveries") {
+        r.id = s[2];
+        return pick(method, r, {{"GET", endpoint::list_deliveries}}, {HERALD_OP_READ});
+    }
+    if (res == "deliveries" && s.size() == 3 && s[2] == "redeliver")
+        return pick(method, r, {{"POST", endpoint::redeliver_bulk}}, {HERALD_OP_EXECUTE});
+    if (res == "deliveries" && s.size() == 4 && s[3] == "redeliver") {
+        r.id = s[2];
+        return pick(method, r, {{"POST", endpoint::redeliver}}, {HERALD_OP_EXECUTE});
+    }
+    if (res == "tasks" && s.size() == 3) {
+        r.id = s[2];
+        return pick(method, r, {{"GET", endpoint::get_task}, {"PUT", endpoint::put_task}},
+                    {HERALD_OP_READ, HERALD_OP_UPDATE});
+    }
     if (res == "event_reports" && s.size() == 2)
         return pick(method, r, {{"POST", endpoint::fire_event}}, {HERALD_OP_CREATE});
     if (res == "event_reports" && s.size() == 3) {

@@ -19,6 +19,11 @@ enum class endpoint {
     get_event_report,
     notifier_types,
     status,
+    list_deliveries,
+    redeliver,
+    redeliver_bulk,
+    put_task,
+    get_task,
 };
 
 struct route {

@@ -48,7 +48,9 @@ class HeraldAdminTest(unittest.TestCase):
         lid = self.listeners()[0]["id"]
         r = self.admin("event", "listener", "list")
         self.assertEqual(r.returncode, 0)
+        # Herald's listeners carry one key Pulp's lacked, "enabled"; render_document shows it.
         self.assertEqual(r.stdout,
+                         "Enabled:           True\n"
                          "Event Types:       repo.sync.start\n"
                          "Id:                %s\n"
                          "Notifier Config:\n"

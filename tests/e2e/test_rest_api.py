@@ -47,7 +47,7 @@ class RestApiTest(unittest.TestCase):
         self.assertEqual(doc, {"_href": "/pulp/api/v2/events/%s/" % lid, "_id": {"$oid": lid},
                                "_ns": "event_listeners", "id": lid, "notifier_type_id": "recorder",
                                "notifier_config": {"file": self.out},
-                               "event_types": ["repo.sync.finish", "repo.publish.finish"]})
+                               "event_types": ["repo.sync.finish", "repo.publish.finish"], "enabled": True})
         self.assertEqual(self.server.get("events/%s/" % lid).json, doc)
         self.assertEqual(self.server.get("events/").json, [doc])
 

@@ -41,7 +41,8 @@ TEST_CASE("create stores the listener and answers Pulp's document", "[listeners]
                       {"id", id},
                       {"notifier_type_id", "recorder"},
                       {"notifier_config", k_config},
-                      {"event_types", {"repo.sync.start"}}});
+                      {"event_types", {"repo.sync.start"}},
+                      {"enabled", true}});
     CHECK(w.db.list_listeners().size() == 1);
     CHECK(w.routes.match("repo.sync.start").size() == 1);
     CHECK(w.svc.get(id).body == doc);

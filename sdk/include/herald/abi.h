@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define HERALD_ABI_MAJOR 1
-#define HERALD_ABI_MINOR 0
+#define HERALD_ABI_MINOR 1
 
 /** Name of the one symbol every plugin exports (see herald_plugin_entry_fn). */
 #define HERALD_PLUGIN_ENTRY_SYMBOL "herald_plugin_entry"
@@ -155,6 +155,20 @@ typedef struct herald_host_api {
     /** Tells the host that the plugin now serves `url` (e.g. "http://127.0.0.1:8080"); heraldd
      *  prints its "listening on" line. */
     void (*announce_listening)(void* ctx, const char* url);
+
+    /* ---- ABI 1.1 ---- */
+    /** A listener's deliveries, newest first. `query` is a URL query string ("state=dead&limit=50&
+     *  offset=0"; may be NULL). 200 {"total","limit","offset","deliveries":[…]}, 400 or 404. */
+    herald_reply* (*list_deliveries)(void* ctx, const char* listener_id, const char* query);
+    /** Replays one delivery (whatever its state): 202 with the delivery, or 404. */
+    herald_reply* (*redeliver)(void* ctx, const char* delivery_id);
+    /** Replays many: body {"listener_id","state","event_type","since","until","dry_run"} (at least
+     *  one filter). 202 {"count"}; with dry_run 200 {"count"} and nothing is replayed. */
+    herald_reply* (*redeliver_bulk)(void* ctx, const char* body_json, size_t body_len);
+    /** Stores a task report (Pulp's task status document): 200 with the stored report, or 400. */
+    herald_reply* (*put_task)(void* ctx, const char* task_id, const char* body_json, size_t body_len);
+    /** 200 with the stored task report, or 404. */
+    herald_reply* (*get_task)(void* ctx, const char* task_id);
 } herald_host_api;
 
 /** What the entry symbol returns: static data owned by the plugin, valid while it is loaded. */

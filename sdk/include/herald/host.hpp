@@ -55,6 +55,19 @@ public:
     }
     void announce_listening(const std::string& url) const { api_->announce_listening(api_->ctx, url.c_str()); }
 
+    // ABI 1.1
+    reply list_deliveries(const std::string& listener_id, const std::string& query) const {
+        return take(api_->list_deliveries(api_->ctx, listener_id.c_str(), query.c_str()));
+    }
+    reply redeliver(const std::string& delivery_id) const { return take(api_->redeliver(api_->ctx, delivery_id.c_str())); }
+    reply redeliver_bulk(std::string_view body) const {
+        return take(api_->redeliver_bulk(api_->ctx, body.data(), body.size()));
+    }
+    reply put_task(const std::string& task_id, std::string_view body) const {
+        return take(api_->put_task(api_->ctx, task_id.c_str(), body.data(), body.size()));
+    }
+    reply get_task(const std::string& task_id) const { return take(api_->get_task(api_->ctx, task_id.c_str())); }
+
 private:
     reply take(herald_reply* r) const {
         reply out;
