@@ -11,14 +11,18 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 
 
 class HttpSink:
-    """A threaded HTTP server that records every request and answers `status`."""
+    """A threaded HTTP server that records every request. It answers `status`, or the next
+    entry of `script` while there is one, after `delay` seconds."""
 
-    def __init__(self, status=200):
+    def __init__(self, status=200, script=None, delay=0.0, port=0):
         self.requests = []
         self.status = status
+        self.script = list(script or [])
+        self.delay = delay
         self.lock = threading.Lock()
         sink = self
 
@@ -30,7 +34,10 @@ class HttpSink:
                 with sink.lock:
                     sink.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
                                           "body": body.decode()})
-                    status = sink.status
+                    status = sink.script.pop(0) if sink.script else sink.status
+                    delay = sink.delay
+                if delay:
+                    time.sleep(delay)
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
@@ -39,14 +46,19 @@ class HttpSink:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        http.server.ThreadingHTTPServer.allow_reuse_address = True
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     @property
+    def port(self):
+        return self.server.server_address[1]
+
+    @property
     def url(self):
-        return "http://127.0.0.1:%d/hook" % self.server.server_address[1]
+        return "http://127.0.0.1:%d/hook" % self.port
 
     def received(self):
         with self.lock:

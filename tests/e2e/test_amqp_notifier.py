@@ -1,6 +1,7 @@
 """The amqp notifier end to end against a real RabbitMQ broker, started here on private ports."""
 
 import json
+import threading
 import unittest
 
 from harness import Server, wait_for
@@ -107,6 +108,88 @@ class AmqpNotifierTest(unittest.TestCase):
         self.addCleanup(conn.close)
         self.server.post("event_reports/", {"event_type": "repo.publish.start"})
         self.assertEqual(self.get(ch, q)[0].routing_key, "pulp.server.repo.publish.start")
+
+
+class AmqpDurabilityTest(unittest.TestCase):
+    def test_broker_restart_while_events_flow_loses_nothing(self):
+        import pika
+        conn = pika.BlockingConnection(pika.URLParameters(broker.url))
+        ch = conn.channel()
+        ch.exchange_declare("herald.flow", exchange_type="topic", durable=True)
+        ch.queue_declare("herald.flow.q", durable=True)
+        ch.queue_bind("herald.flow.q", "herald.flow", routing_key="#")
+        conn.close()
+        server = Server(plugins=["rest.so", "amqp.so"], extra_config=messaging(broker.url, "herald.flow"))
+        self.addCleanup(server.cleanup)
+        server.start("--set", "delivery.retry_schedule_ms=[0" + ", 300" * 100 + "]")
+        server.post("events/", {"notifier_type_id": "amqp", "notifier_config": {}, "event_types": ["*"]})
+        fired = []
+        stop = threading.Event()
+
+        def fire():
+            while not stop.is_set() and len(fired) < 300:
+                fired.append(server.post("event_reports/", {"event_type": "repo.sync.start"}).json["id"])
+                stop.wait(0.01)  # a steady flow, spread across the restart
+
+        t = threading.Thread(target=fire)
+        t.start()
+        try:
+            wait_for(lambda: len(fired) >= 50, what="events flowing")
+            broker.stop()
+            wait_for(lambda: len(fired) >= 150, timeout=30, what="events fired while the broker is down")
+            broker.start()
+        finally:
+            stop.set()
+            t.join()
+        for eid in fired:
+            wait_for(lambda: server.get("event_reports/%s/" % eid).json["deliveries"][0]["state"] == "delivered",
+                     timeout=60, what="event %s delivered" % eid)
+        conn = pika.BlockingConnection(pika.URLParameters(broker.url))
+        ch = conn.channel()
+        seen = set()
+        while True:
+            method, props, body = ch.basic_get("herald.flow.q", auto_ack=True)
+            if method is None:
+                break
+            seen.add(props.message_id.split("-")[0])
+        conn.close()
+        self.assertEqual(seen, set(fired))
+
+    def test_task_status_messages(self):
+        import pika
+        server = Server(plugins=["rest.so", "amqp.so"],
+                        extra_config="messaging:\n  url: %s\n  event_notifications_enabled: true\n"
+                                     "  event_notification_url: %s\n" % (broker.url, broker.url))
+        self.addCleanup(server.cleanup)
+        server.start()
+        conn = pika.BlockingConnection(pika.URLParameters(broker.url))
+        self.addCleanup(conn.close)
+        ch = conn.channel()
+        ch.exchange_declare("pulp.api.v2", exchange_type="topic", durable=True)
+        mine = ch.queue_declare("", exclusive=True).method.queue
+        ch.queue_bind(mine, "pulp.api.v2", routing_key="tasks.abc-1")
+        every = ch.queue_declare("", exclusive=True).method.queue
+        ch.queue_bind(every, "pulp.api.v2", routing_key="tasks.*")
+        self.assertEqual(server.put("tasks/abc-1/", {"state": "running"}).status, 200)
+        self.assertEqual(server.put("tasks/xyz-2/", {"state": "waiting"}).status, 200)
+        self.assertEqual(server.put("tasks/abc-1/", {"state": "finished"}).status, 200)
+
+        def take(q, n):
+            got = []
+            def poll():
+                method, props, body = ch.basic_get(q, auto_ack=True)
+                if method:
+                    got.append((method.routing_key, json.loads(body)))
+                return len(got) >= n
+            wait_for(poll, what="%d task messages" % n)
+            return got
+        mine_msgs = take(mine, 2)
+        self.assertEqual([k for k, _ in mine_msgs], ["tasks.abc-1", "tasks.abc-1"])
+        self.assertEqual(sorted(b["state"] for _, b in mine_msgs), ["finished", "running"])
+        self.assertEqual(mine_msgs[0][1]["task_id"], "abc-1")
+        self.assertEqual(sorted(k for k, _ in take(every, 3)), ["tasks.abc-1", "tasks.abc-1", "tasks.xyz-2"])
+        method, _, _ = ch.basic_get(mine, auto_ack=True)
+        self.assertIsNone(method)  # the consumer of tasks.abc-1 saw only that task
 
 
 if __name__ == "__main__":
