@@ -257,6 +257,52 @@ int fire(const po::variables_map& vm, const client& c) {
     return exit_code::ok;
 }
 
+// --- the delivery log ------------------------------------------------------------------------
+
+int deliveries(const po::variables_map& vm, const client& c) {
+    std::string query = "limit=" + std::to_string(vm["limit"].as<int>()) + "&offset=" + std::to_string(vm["offset"].as<int>());
+    if (vm.count("state")) query += "&state=" + opt(vm, "state");
+    response r = c.request("GET", "events/" + opt(vm, "listener-id") + "/deliveries/?" + query);
+    if (r.status != 200) return report_failure(r);
+    if (opt(vm, "output") == "json") {
+        std::cout << r.body.dump(2) << "\n";
+        return exit_code::ok;
+    }
+    for (auto d : r.body["deliveries"]) {
+        d.erase("attempt_log");
+        std::cout << render_document(d) << "\n";
+    }
+    std::cout << "Showing " << r.body["deliveries"].size() << " of " << r.body["total"].get<long long>()
+              << " deliveries\n";
+    return exit_code::ok;
+}
+
+int redeliver(const po::variables_map& vm, const client& c) {
+    if (vm.count("delivery-id")) {
+        response r = c.request("POST", "deliveries/" + opt(vm, "delivery-id") + "/redeliver/");
+        if (r.status != 202) return report_failure(r);
+        std::cout << "Delivery " << opt(vm, "delivery-id") << " queued for redelivery\n";
+        return exit_code::ok;
+    }
+    json body = {{"dry_run", vm.count("dry-run") > 0}};
+    for (const auto& [flag, key] : std::map<std::string, std::string>{{"listener-id", "listener_id"},
+                                                                      {"state", "state"},
+                                                                      {"event-type", "event_type"},
+                                                                      {"since", "since"},
+                                                                      {"until", "until"}})
+        if (vm.count(flag)) body[key] = opt(vm, flag.c_str());
+    if (body.size() == 1) {
+        std::cerr << "herald-admin: give --delivery-id, or at least one of --listener-id, --state, --event-type, "
+                     "--since, --until\n";
+        return exit_code::usage;
+    }
+    response r = c.request("POST", "deliveries/redeliver/", &body);
+    if (r.status != 200 && r.status != 202) return report_failure(r);
+    const auto n = r.body["count"].get<long long>();
+    std::cout << (vm.count("dry-run") ? "Would redeliver " : "Queued for redelivery: ") << n << " deliveries\n";
+    return exit_code::ok;
+}
+
 // --- the tree ---------------------------------------------------------------------------------
 
 command type_command(bool is_create, std::function<void(po::options_description&, bool)> type_options,
@@ -382,6 +428,33 @@ section build_tree() {
                                   copy.insert({"event-type-name", vm["event-type"]});
                                   return fire(copy, c);
                               }};
+    event.commands["deliveries"] = {
+        "show a listener's deliveries, newest first",
+        [](po::options_description& d) {
+            listener_id_option(d);
+            d.add_options()("state", po::value<std::string>(), "only pending, delivered, dead or skipped ones")(
+                "limit", po::value<int>()->default_value(20), "how many (1-1000)")(
+                "offset", po::value<int>()->default_value(0), "how many newest ones to skip");
+            output_option(d);
+        },
+        {"listener-id"},
+        "  herald-admin event deliveries --listener-id 5f0c1a2b3c4d5e6f70819203 --state dead\n",
+        deliveries};
+    event.commands["redeliver"] = {
+        "replay one delivery, or all that match the filters",
+        [](po::options_description& d) {
+            d.add_options()("delivery-id", po::value<std::string>(), "one delivery (any state)")(
+                "listener-id", po::value<std::string>(), "deliveries of this listener")(
+                "state", po::value<std::string>(), "deliveries in this state (e.g. dead)")(
+                "event-type", po::value<std::string>(), "deliveries of events of this type")(
+                "since", po::value<std::string>(), "events fired at or after, e.g. 2026-11-23T00:00:00Z")(
+                "until", po::value<std::string>(), "events fired before")(
+                "dry-run", "only count what would be replayed");
+        },
+        {},
+        "  herald-admin event redeliver --listener-id 5f0c1a2b3c4d5e6f70819203 --state dead --dry-run\n"
+        "  herald-admin event redeliver --delivery-id 6b04…-5f0c…\n",
+        redeliver};
     event.commands["types"] = {"list the notifier types the server has loaded, with their config keys", output_option,
                                {}, "", notifier_types};
     section root{"", {}, {}};

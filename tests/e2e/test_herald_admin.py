@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import Server
+from harness import Server, wait_for
 
 ADMIN = os.path.join(os.path.dirname(os.environ.get("HERALDD", "heraldd")), "herald-admin")
 
@@ -213,6 +213,30 @@ class HeraldAdminTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("admin.yaml:4: key 'colour' is not allowed", r.stderr)
 
+
+    def test_deliveries_and_redeliver(self):
+        out = os.path.join(self.server.dir, "dl.jsonl")
+        self.admin("event", "listener", "create", "--notifier-type", "recorder", "--event-type", "*",
+                   "--config", "file=" + out, "--config", "outcome=failed")
+        lid = self.listeners()[0]["id"]
+        for _ in range(2):
+            self.admin("event", "fire", "--event-type", "repo.sync.start")
+        wait_for(lambda: self.server.get("events/%s/deliveries/?state=dead" % lid).json["total"] == 2,
+                 what="two dead deliveries")
+        r = self.admin("event", "deliveries", "--listener-id", lid, "--state", "dead")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("State:            dead", r.stdout)
+        self.assertIn("Showing 2 of 2 deliveries", r.stdout)
+        r = self.admin("event", "redeliver", "--listener-id", lid, "--state", "dead", "--dry-run")
+        self.assertEqual((r.returncode, r.stdout), (0, "Would redeliver 2 deliveries\n"))
+        r = self.admin("event", "redeliver", "--listener-id", lid, "--state", "dead")
+        self.assertEqual((r.returncode, r.stdout), (0, "Queued for redelivery: 2 deliveries\n"))
+        did = self.server.get("events/%s/deliveries/" % lid).json["deliveries"][0]["id"]
+        r = self.admin("event", "redeliver", "--delivery-id", did)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.admin("event", "redeliver").returncode, 2)
+        self.assertEqual(self.admin("event", "redeliver", "--delivery-id", "nope").returncode, 65)
+        self.assertEqual(self.admin("event", "deliveries", "--listener-id", lid, "--state", "odd").returncode, 65)
 
 if __name__ == "__main__":
     unittest.main()
