@@ -9,6 +9,7 @@ HERALD_PACKAGES=(
   libpoco-dev libspdlog-dev libfmt-dev catch2 libsqlite3-dev libsqlitecpp-dev librabbitmq-dev libssl-dev
   python3 json-schema-test-suite openssl
   python3-aiosmtpd python3-pika rabbitmq-server amqp-tools
+  nginx-light wrk python3-requests
 )
 
 # Installs what is missing (and only that) with apt-get.
