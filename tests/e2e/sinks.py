@@ -33,7 +33,7 @@ class HttpSink:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with sink.lock:
                     sink.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
-                                          "body": body.decode()})
+                                          "body": body.decode(), "t": time.time()})
                     status = sink.script.pop(0) if sink.script else sink.status
                     delay = sink.delay
                 if delay:

@@ -1,0 +1,247 @@
+"""The benchmark scenarios P1–P7. Each runs Herald and its baseline side by side in the same run
+(this machine is shared and noisy: absolute numbers drift, ratios hold) and returns rows of
+(scenario, metric, herald, baseline name, baseline, ratio, target)."""
+
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import threading
+import time
+
+from servers import HERE, Nginx, RabbitBroker, SmtpSink, heraldd, rss_kb, wait_for, wrk
+
+BODY = json.dumps({"event_type": "repo.sync.finish", "payload": {"repo_id": "zoo", "result": "success"},
+                   "call_report": None}, separators=(",", ":"))
+PY = "/usr/bin/python3"
+
+
+def ratio(a, b):
+    return a / b if b else float("inf")
+
+
+def pulp_style_http(url, seconds):
+    """Pulp 2's http notifier: sequential requests.post per listener, one after another."""
+    code = ("import requests,time,sys\n"
+            "url,secs,body=sys.argv[1],float(sys.argv[2]),sys.argv[3]\n"
+            "n=0;end=time.time()+secs\n"
+            "while time.time()<end:\n"
+            "  r=requests.post(url,data=body,headers={'Content-Type':'application/json'},timeout=15)\n"
+            "  n+=1\n"
+            "print(n/secs)\n")
+    return float(subprocess.run([PY, "-c", code, url, str(seconds), BODY], capture_output=True, text=True,
+                                timeout=seconds + 60).stdout)
+
+
+def fire_burst(server, seconds, connections):
+    return wrk(server.url + "/pulp/api/v2/event_reports/", seconds, connections, BODY, auth=("admin", "admin"))
+
+
+def p1_fanout(cfg):
+    """Events/s delivered by the http plugin to nginx, durable outbox on."""
+    nginx = Nginx()
+    try:
+        listeners = cfg["listeners"]
+        server = heraldd(args=("--set", "delivery.workers=%d" % cfg["workers"], "--set",
+                               "http.max_connections_per_destination=%d" % cfg["workers"], "--set",
+                               "delivery.max_in_flight_per_listener=%d" % cfg["workers"]))
+        try:
+            for _ in range(listeners):
+                server.post("events/", {"notifier_type_id": "http", "notifier_config": {"url": nginx.url()},
+                                        "event_types": ["*"]})
+            base = nginx.requests()
+            start = time.monotonic()
+            _, fired, bad = fire_burst(server, cfg["seconds"], 8)
+            expected = (fired - bad) * listeners
+            wait_for(lambda: nginx.requests() - base >= expected, timeout=600, interval=0.05,
+                     what="%d deliveries" % expected)
+            herald = expected / (time.monotonic() - start)
+        finally:
+            server.cleanup()
+        limit, _, _ = wrk(nginx.url(), cfg["seconds"], cfg["workers"], BODY)
+        pulp = pulp_style_http(nginx.url(), min(cfg["seconds"], 3))
+    finally:
+        nginx.close()
+    return [("P1 fan-out", "deliveries/s", herald, "wrk → nginx (limit)", limit, ratio(herald, limit), ">= 0.5"),
+            ("P1 fan-out", "deliveries/s", herald, "Pulp-style requests loop", pulp, ratio(herald, pulp), ">= 20")]
+
+
+def p2_ingest(cfg):
+    """POST /v2/event_reports/ per second, durable commit included, vs nginx answering 202."""
+    nginx = Nginx()
+    try:
+        server = heraldd()
+        try:
+            server.post("events/", {"notifier_type_id": "http", "notifier_config": {"url": nginx.url()},
+                                    "event_types": ["*"]})
+            herald, _, bad = fire_burst(server, cfg["seconds"], 16)
+            assert bad == 0, "%d ingest requests failed" % bad
+        finally:
+            server.cleanup()
+        base, _, _ = wrk(nginx.url("/ingest"), cfg["seconds"], 16, BODY)
+    finally:
+        nginx.close()
+    return [("P2 ingest", "events/s", herald, "wrk → nginx 202", base, ratio(herald, base), ">= 0.3 and >= 10000/s")]
+
+
+def p3_latency(cfg):
+    """202 → first delivery attempt at a steady 200 events/s: p50/p95/p99."""
+    from sinks import HttpSink
+    sink = HttpSink()
+    server = heraldd()
+    try:
+        server.post("events/", {"notifier_type_id": "http",
+                                "notifier_config": {"url": sink.url, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
+                                "event_types": ["*"]})
+        accepted = {}
+        count = cfg["latency_events"]
+        interval = 1.0 / 200
+        next_at = time.monotonic()
+        for _ in range(count):
+            r = server.post("event_reports/", json.loads(BODY))
+            accepted[r.json["id"]] = time.time()
+            next_at += interval
+            delay = next_at - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        wait_for(lambda: len(sink.received()) >= count, timeout=60, what="all deliveries")
+        lat = sorted((r["t"] - accepted[r["headers"]["webhook-id"].split("-")[0]]) * 1000 for r in sink.received())
+    finally:
+        server.cleanup()
+        sink.close()
+    q = statistics.quantiles(lat, n=100)
+    return [("P3 latency", "p50 ms", q[49], "", None, None, ""),
+            ("P3 latency", "p95 ms", q[94], "Convoy p95 (published)", 124.0, ratio(124.0, q[94]), "p95 < 10 ms"),
+            ("P3 latency", "p99 ms", q[98], "", None, None, "")]
+
+
+def seed_listeners(db_path, n, types):
+    """Inserts n listeners straight into a fresh store (creating 100 000 over REST would time the
+    REST API, not matching)."""
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA journal_mode=WAL")
+    rows = (("%024x" % (0xb0000000 + i), "http", json.dumps({"url": "http://127.0.0.1:9/x"}),
+             json.dumps([types(i)]), 0, 0, 1, None) for i in range(n))
+    con.executemany("INSERT INTO listeners VALUES (?,?,?,?,?,?,?,?)", rows)
+    con.commit()
+    con.close()
+
+
+def p4_matching(cfg):
+    """Fire rate with 100 000 listeners none of which match vs with none at all."""
+    nginx = Nginx()
+    extra = "events:\n  types: [repo.sync.start, repo.sync.finish, repo.publish.start, repo.publish.finish, other.thing]\n"
+    rates = []
+    try:
+        for n in (0, cfg["listeners_p4"]):
+            server = heraldd(extra_config=extra)
+            try:
+                server.post("events/", {"notifier_type_id": "http", "notifier_config": {"url": nginx.url()},
+                                        "event_types": ["repo.sync.finish"]})
+                if n:
+                    server.stop()
+                    seed_listeners(os.path.join(server.dir, "herald.db"), n,
+                                   lambda i: "other.thing" if i % 2 else "other.p%d.#" % i)
+                    server.start("--log-level", "warn")
+                rates.append(fire_burst(server, cfg["seconds"], 16)[0])
+            finally:
+                server.cleanup()
+    finally:
+        nginx.close()
+    return [("P4 matching", "fires/s with %d non-matching" % cfg["listeners_p4"], rates[1], "with none", rates[0],
+             ratio(rates[1], rates[0]), ">= 0.9")]
+
+
+def p5_amqp(cfg):
+    """Messages/s through the amqp plugin (confirms) vs a minimal rabbitmq-c confirm loop."""
+    import pika
+    broker = RabbitBroker().start()
+    try:
+        conn = pika.BlockingConnection(pika.URLParameters(broker.url))
+        ch = conn.channel()
+        ch.exchange_declare("bench", exchange_type="topic", durable=True)
+        ch.queue_declare("bench.q", durable=False)
+        ch.queue_bind("bench.q", "bench", routing_key="#")
+        server = heraldd(plugins=("rest.so", "amqp.so"),
+                         extra_config="messaging:\n  url: %s\n  topic_exchange: bench\n" % broker.url)
+        try:
+            server.post("events/", {"notifier_type_id": "amqp", "notifier_config": {}, "event_types": ["*"]})
+            start = time.monotonic()
+            _, fired, bad = fire_burst(server, cfg["seconds"], 4)
+            expected = fired - bad
+            wait_for(lambda: ch.queue_declare("bench.q", passive=True).method.message_count >= expected,
+                     timeout=600, interval=0.1, what="%d messages" % expected)
+            herald = expected / (time.monotonic() - start)
+        finally:
+            server.cleanup()
+        conn.close()
+        out = subprocess.run([os.path.join(cfg["build"], "bench", "amqp_confirm_loop"), "127.0.0.1",
+                              str(broker.port), "bench", str(cfg["seconds"])],
+                             capture_output=True, text=True, timeout=cfg["seconds"] + 60)
+        base = float(out.stdout.strip())
+    finally:
+        broker.cleanup()
+    return [("P5 AMQP", "messages/s", herald, "rabbitmq-c confirm loop", base, ratio(herald, base), ">= 0.5")]
+
+
+def pulp_style_smtp(port, seconds):
+    code = ("import smtplib,time,sys\n"
+            "from email.mime.text import MIMEText\n"
+            "port,secs,body=int(sys.argv[1]),float(sys.argv[2]),sys.argv[3]\n"
+            "n=0;end=time.time()+secs\n"
+            "while time.time()<end:\n"
+            "  m=MIMEText(body);m['Subject']='pulp notification';m['From']='pulp@localhost';m['To']='a@example.com'\n"
+            "  s=smtplib.SMTP('127.0.0.1',port);s.sendmail('pulp@localhost',['a@example.com'],m.as_string());s.quit()\n"
+            "  n+=1\n"
+            "print(n/secs)\n")
+    return float(subprocess.run([PY, "-c", code, str(port), str(seconds), json.dumps(json.loads(BODY), indent=2)],
+                                capture_output=True, text=True, timeout=seconds + 60).stdout)
+
+
+def p6_email(cfg):
+    """Messages/s to aiosmtpd vs Pulp's connect-per-message smtplib loop."""
+    sink = SmtpSink()
+    try:
+        addresses = ["user%d@example.com" % i for i in range(10)]
+        server = heraldd(plugins=("rest.so", "email.so"),
+                         extra_config="email:\n  enabled: true\n  host: 127.0.0.1\n  port: %d\n" % sink.port)
+        try:
+            server.post("events/", {"notifier_type_id": "email",
+                                    "notifier_config": {"subject": "pulp notification", "addresses": addresses},
+                                    "event_types": ["*"]})
+            events = cfg["email_events"]
+            start = time.monotonic()
+            for _ in range(events):
+                server.post("event_reports/", json.loads(BODY))
+            wait_for(lambda: len(sink.messages()) >= events * len(addresses), timeout=600, interval=0.2,
+                     what="all mails")
+            herald = events * len(addresses) / (time.monotonic() - start)
+        finally:
+            server.cleanup()
+        pulp = pulp_style_smtp(sink.port, min(cfg["seconds"], 3))
+    finally:
+        sink.close()
+    return [("P6 email", "messages/s", herald, "Pulp-style smtplib loop", pulp, ratio(herald, pulp), ">= 3")]
+
+
+def p7_memory(cfg):
+    """heraldd's resident memory idle and with 100 000 listeners."""
+    server = heraldd()
+    try:
+        idle = rss_kb(server.proc.pid) / 1024
+        server.stop()
+        seed_listeners(os.path.join(server.dir, "herald.db"), cfg["listeners_p7"],
+                       lambda i: ["repo.sync.start", "repo.sync.finish", "repo.#"][i % 3])
+        server.start("--log-level", "warn")
+        server.post("event_reports/", json.loads(BODY))  # routing touched at least once
+        loaded = rss_kb(server.proc.pid) / 1024
+    finally:
+        server.cleanup()
+    return [("P7 memory", "RSS MB idle", idle, "target", 30.0, ratio(30.0, idle), "<= 30 MB"),
+            ("P7 memory", "RSS MB, %d listeners" % cfg["listeners_p7"], loaded, "target", 150.0, ratio(150.0, loaded),
+             "<= 150 MB")]
+
+
+SCENARIOS = {"P1": p1_fanout, "P2": p2_ingest, "P3": p3_latency, "P4": p4_matching, "P5": p5_amqp,
+             "P6": p6_email, "P7": p7_memory}
