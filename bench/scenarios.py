@@ -86,33 +86,36 @@ def p2_ingest(cfg):
 
 
 def p3_latency(cfg):
-    """202 → first delivery attempt at a steady 200 events/s: p50/p95/p99."""
-    from sinks import HttpSink
-    sink = HttpSink()
+    """From the 202 to the first delivery attempt, at a steady 200 events/s: p50/p95/p99. Both
+    ends are stamped by heraldd (fired_at at commit, started_at of attempt 1), so the client's
+    own scheduling does not blur the figure; resolution 1 ms."""
+    from delivery_times import parse
+    nginx = Nginx()
     server = heraldd()
     try:
-        server.post("events/", {"notifier_type_id": "http",
-                                "notifier_config": {"url": sink.url, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
+        server.post("events/", {"notifier_type_id": "http", "notifier_config": {"url": nginx.url()},
                                 "event_types": ["*"]})
-        accepted = {}
-        count = cfg["latency_events"]
+        ids = []
         interval = 1.0 / 200
         next_at = time.monotonic()
-        for _ in range(count):
-            r = server.post("event_reports/", json.loads(BODY))
-            accepted[r.json["id"]] = time.time()
+        for _ in range(cfg["latency_events"]):
+            ids.append(server.post("event_reports/", json.loads(BODY)).json["id"])
             next_at += interval
             delay = next_at - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-        wait_for(lambda: len(sink.received()) >= count, timeout=60, what="all deliveries")
-        lat = sorted((r["t"] - accepted[r["headers"]["webhook-id"].split("-")[0]]) * 1000 for r in sink.received())
+        lat = []
+        for eid in ids:
+            rep = wait_for(lambda: (lambda r: r["deliveries"][0]["attempt_log"] and r)(
+                server.get("event_reports/%s/" % eid).json), what="first attempt of %s" % eid)
+            lat.append(parse(rep["deliveries"][0]["attempt_log"][0]["started_at"]) - parse(rep["fired_at"]))
     finally:
         server.cleanup()
-        sink.close()
-    q = statistics.quantiles(lat, n=100)
+        nginx.close()
+    q = statistics.quantiles(sorted(lat), n=100)
     return [("P3 latency", "p50 ms", q[49], "", None, None, ""),
-            ("P3 latency", "p95 ms", q[94], "Convoy p95 (published)", 124.0, ratio(124.0, q[94]), "p95 < 10 ms"),
+            ("P3 latency", "p95 ms", q[94], "Convoy p95 (published)", 124.0, ratio(124.0, max(q[94], 1.0)),
+             "p95 < 10 ms"),
             ("P3 latency", "p99 ms", q[98], "", None, None, "")]
 
 

@@ -66,14 +66,23 @@ bool authorizer::permitted(const std::string& login, const std::string& path, he
 
 bool authorizer::check_password(const std::string& login, const user& u, const std::string& password) {
     const std::string key = cache_key(login, password, u.password_hash);
+    std::shared_future<bool> pending;
+    std::promise<bool> mine;
     {
         std::lock_guard lock(cache_mutex_);
         if (verified_.count(key)) return true;
+        if (auto it = verifying_.find(key); it != verifying_.end()) pending = it->second;
+        else verifying_.emplace(key, mine.get_future().share());
     }
-    if (!verify_password(password, u.password_hash)) return false;
-    std::lock_guard lock(cache_mutex_);
-    verified_.insert(key);
-    return true;
+    if (pending.valid()) return pending.get();  // another request is verifying these credentials
+    const bool ok = verify_password(password, u.password_hash);
+    {
+        std::lock_guard lock(cache_mutex_);
+        if (ok) verified_.insert(key);
+        verifying_.erase(key);
+    }
+    mine.set_value(ok);
+    return ok;
 }
 
 reply authorizer::authorize(const std::string& header, const std::string& path, herald_operation op) {

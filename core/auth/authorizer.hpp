@@ -10,6 +10,8 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <future>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace herald::core {
@@ -39,8 +41,11 @@ private:
     std::map<std::string, user> users_;
     // PBKDF2 is slow on purpose; a credential verified once is remembered (by a SHA-256 of the
     // hash, login and password, never the password itself) so each request does not pay again.
+    // Concurrent requests with the same new credentials share one verification (a burst of new
+    // connections would otherwise each run PBKDF2 at once).
     std::mutex cache_mutex_;
     std::unordered_set<std::string> verified_;
+    std::unordered_map<std::string, std::shared_future<bool>> verifying_;
 };
 
 }  // namespace herald::core

@@ -34,6 +34,12 @@ dispatcher::dispatcher(store& db, plugin_registry& plugins, router& routes, disp
                        std::function<void(const std::string&, const std::string&)> on_gone,
                        std::shared_ptr<spdlog::logger> log)
     : db_(db),
+      attempt_log_([&db](const std::vector<const std::pair<attempt_record, delivery_record>*>& batch) {
+          std::vector<std::pair<attempt_record, delivery_record>> rows;
+          rows.reserve(batch.size());
+          for (const auto* r : batch) rows.push_back(*r);
+          db.record_attempts(rows);
+      }),
       plugins_(plugins),
       routes_(routes),
       settings_(std::move(settings)),
@@ -46,11 +52,14 @@ dispatcher::dispatcher(store& db, plugin_registry& plugins, router& routes, disp
 dispatcher::~dispatcher() { stop(); }
 
 void dispatcher::submit(std::vector<delivery_job> jobs) {
+    if (jobs.empty()) return;  // waking every worker for nothing costs more than the fire itself
+    const std::size_t n = jobs.size();
     {
         std::lock_guard lock(mutex_);
         for (auto& j : jobs) queue_.push(std::move(j));
     }
-    wake_.notify_all();
+    if (n == 1) wake_.notify_one();
+    else wake_.notify_all();
 }
 
 std::vector<delivery_job> dispatcher::jobs_for(std::vector<delivery_record> deliveries) {
@@ -222,7 +231,7 @@ void dispatcher::attempt(delivery_job job) {
         log_->warn("[{}] event {} attempt {}: {} — {}", source, d.event_id, a.attempt, a.outcome, a.message);
     }
     try {
-        db_.record_attempt(a, d);
+        attempt_log_.submit({a, d});
     } catch (const std::exception& e) {
         log_->error("cannot record delivery {} attempt {}: {}", d.id, a.attempt, e.what());
     }

@@ -6,6 +6,7 @@
 #include "delivery/retry_policy.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "routing/router.hpp"
+#include "store/group_commit.hpp"
 #include "store/store.hpp"
 
 #include <spdlog/logger.h>
@@ -65,6 +66,9 @@ private:
     std::vector<delivery_job> jobs_for(std::vector<delivery_record> deliveries);
 
     store& db_;
+    // Attempts finishing at the same time share a transaction; each worker still waits until its
+    // own attempt is recorded before it takes the next delivery.
+    group_commit<std::pair<attempt_record, delivery_record>> attempt_log_;
     plugin_registry& plugins_;
     router& routes_;
     dispatcher_settings settings_;

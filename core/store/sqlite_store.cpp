@@ -97,6 +97,15 @@ sqlite_store::sqlite_store(const std::string& path)
     migrate();
 }
 
+SQLite::Statement& sqlite_store::cached(const char* sql) {
+    // The hot writes are compiled once; the caller holds mutex_ and resets after each use.
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+    it->second->reset();
+    it->second->clearBindings();
+    return *it->second;
+}
+
 void sqlite_store::migrate() {
     db_.exec(R"sql(
 CREATE TABLE IF NOT EXISTS listeners (
@@ -221,10 +230,10 @@ void sqlite_store::disable_listener(const std::string& id, const std::string& re
 void sqlite_store::insert_events(const std::vector<std::pair<event_record, std::vector<delivery_record>>>& batch) {
     std::lock_guard lock(mutex_);
     SQLite::Transaction tx(db_);
-    SQLite::Statement ev(db_, "INSERT INTO events VALUES (?, ?, ?, ?, ?)");
-    SQLite::Statement d(db_, "INSERT INTO deliveries (id, event_id, listener_id, state, attempts, next_attempt_ms, "
-                             "last_message, updated_ms, notifier_type_id, config, created_ms) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& ev = cached("INSERT INTO events VALUES (?, ?, ?, ?, ?)");
+    SQLite::Statement& d = cached("INSERT INTO deliveries (id, event_id, listener_id, state, attempts, next_attempt_ms, "
+                                  "last_message, updated_ms, notifier_type_id, config, created_ms) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& [e, deliveries] : batch) {
         ev.bind(1, e.id);
         ev.bind(2, e.event_type);
@@ -285,28 +294,32 @@ std::vector<attempt_record> sqlite_store::attempts_of_delivery(const std::string
     return out;
 }
 
-void sqlite_store::record_attempt(const attempt_record& a, const delivery_record& d) {
+void sqlite_store::record_attempts(const std::vector<std::pair<attempt_record, delivery_record>>& batch) {
     std::lock_guard lock(mutex_);
     SQLite::Transaction tx(db_);
-    SQLite::Statement ins(db_, "INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    ins.bind(1, a.delivery_id);
-    ins.bind(2, a.attempt);
-    ins.bind(3, static_cast<int64_t>(a.started_ms));
-    ins.bind(4, static_cast<int64_t>(a.duration_ms));
-    ins.bind(5, a.outcome);
-    ins.bind(6, a.status_code);
-    ins.bind(7, a.message);
-    ins.bind(8, a.response_excerpt);
-    ins.exec();
-    SQLite::Statement upd(db_, "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, "
-                               "last_message = ?, updated_ms = ? WHERE id = ?");
-    upd.bind(1, d.state);
-    upd.bind(2, d.attempts);
-    upd.bind(3, static_cast<int64_t>(d.next_attempt_ms));
-    upd.bind(4, d.last_message);
-    upd.bind(5, static_cast<int64_t>(d.updated_ms));
-    upd.bind(6, d.id);
-    upd.exec();
+    SQLite::Statement& ins = cached("INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& upd = cached("UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, "
+                                    "last_message = ?, updated_ms = ? WHERE id = ?");
+    for (const auto& [a, d] : batch) {
+        ins.bind(1, a.delivery_id);
+        ins.bind(2, a.attempt);
+        ins.bind(3, static_cast<int64_t>(a.started_ms));
+        ins.bind(4, static_cast<int64_t>(a.duration_ms));
+        ins.bind(5, a.outcome);
+        ins.bind(6, a.status_code);
+        ins.bind(7, a.message);
+        ins.bind(8, a.response_excerpt);
+        ins.exec();
+        ins.reset();
+        upd.bind(1, d.state);
+        upd.bind(2, d.attempts);
+        upd.bind(3, static_cast<int64_t>(d.next_attempt_ms));
+        upd.bind(4, d.last_message);
+        upd.bind(5, static_cast<int64_t>(d.updated_ms));
+        upd.bind(6, d.id);
+        upd.exec();
+        upd.reset();
+    }
     tx.commit();
 }
 

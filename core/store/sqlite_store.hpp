@@ -2,6 +2,10 @@
 #include "store/store.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <map>
+#include <memory>
 
 #include <mutex>
 
@@ -30,16 +34,18 @@ public:
     long long count_deliveries(const delivery_filter& f) override;
     void put_task(const std::string& task_id, const std::string& report, long long now) override;
     std::optional<std::string> get_task(const std::string& task_id) override;
-    void record_attempt(const attempt_record& a, const delivery_record& new_state) override;
+    void record_attempts(const std::vector<std::pair<attempt_record, delivery_record>>& batch) override;
     std::vector<delivery_record> unfinished_deliveries() override;
     std::string describe() override;
 
 private:
     void migrate();
+    SQLite::Statement& cached(const char* sql);
 
     std::string path_;
     std::mutex mutex_;
     SQLite::Database db_;
+    std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;  // after db_: destroyed first
 };
 
 }  // namespace herald::core

@@ -46,8 +46,9 @@ public:
     virtual void put_task(const std::string& task_id, const std::string& report, long long now) = 0;
     virtual std::optional<std::string> get_task(const std::string& task_id) = 0;
 
-    /// Records one finished attempt and the delivery's new state together.
-    virtual void record_attempt(const attempt_record& a, const delivery_record& new_state) = 0;
+    /// Records finished attempts and their deliveries' new states, all in one transaction.
+    virtual void record_attempts(const std::vector<std::pair<attempt_record, delivery_record>>& batch) = 0;
+    void record_attempt(const attempt_record& a, const delivery_record& new_state) { record_attempts({{a, new_state}}); }
     /// Deliveries not yet finished (pending or interrupted while delivering), oldest first.
     virtual std::vector<delivery_record> unfinished_deliveries() = 0;
 

@@ -1,0 +1,73 @@
+#pragma once
+// Group commit, leader/follower style: the first caller to find no commit in progress becomes
+// the leader and commits everything queued so far in one transaction; callers that arrive
+// meanwhile wait and are committed by the next leader. Each caller returns only once its own
+// item is durable (or rethrows the commit's error). No dedicated thread: the leader is a caller,
+// so an uncontended write costs no thread hand-off, and a burst costs one commit.
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace herald::core {
+
+template <class T>
+class group_commit {
+public:
+    /// `commit` writes a batch in one transaction; it may throw.
+    explicit group_commit(std::function<void(const std::vector<const T*>&)> commit, std::size_t max_batch = 1024)
+        : commit_(std::move(commit)), max_batch_(max_batch) {}
+
+    void submit(const T& item) {
+        slot mine{&item};
+        std::unique_lock lock(mutex_);
+        queue_.push_back(&mine);
+        while (!mine.done) {
+            if (committing_) {
+                // Each waiter sleeps on its own condition: a commit wakes exactly the callers it
+                // committed, plus the next leader — not every waiting thread.
+                mine.wake.wait(lock);
+                continue;
+            }
+            committing_ = true;
+            const std::size_t n = std::min(queue_.size(), max_batch_);
+            std::vector<slot*> batch(queue_.begin(), queue_.begin() + static_cast<long>(n));
+            queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
+            lock.unlock();
+            std::vector<const T*> items;
+            items.reserve(batch.size());
+            for (auto* s : batch) items.push_back(s->item);
+            std::exception_ptr error;
+            try {
+                commit_(items);
+            } catch (...) {
+                error = std::current_exception();
+            }
+            lock.lock();
+            committing_ = false;
+            for (auto* s : batch) {
+                s->error = error;
+                s->done = true;
+                if (s != &mine) s->wake.notify_one();
+            }
+            if (!queue_.empty()) queue_.front()->wake.notify_one();  // the next leader
+        }
+        if (mine.error) std::rethrow_exception(mine.error);
+    }
+
+private:
+    struct slot {
+        const T* item;
+        bool done = false;
+        std::exception_ptr error;
+        std::condition_variable wake;
+    };
+    std::function<void(const std::vector<const T*>&)> commit_;
+    std::size_t max_batch_;
+    std::mutex mutex_;
+    std::vector<slot*> queue_;
+    bool committing_ = false;
+};
+
+}  // namespace herald::core
