@@ -20,6 +20,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -120,7 +122,9 @@ int run_server(const server_options& opts) {
     }
     event_types types(cfg["events"]["types"]);
     router routes(types);
-    routes.rebuild(db->list_listeners());
+    db->each_listener([&](const listener_record& l) { routes.upsert(l); });
+    // Parsing every listener document leaves freed heap behind; hand it back to the OS.
+    malloc_trim(0);
     dispatcher_settings ds;
     ds.workers = cfg["delivery"]["workers"].get<int>();
     ds.max_in_flight_per_listener = cfg["delivery"]["max_in_flight_per_listener"].get<int>();

@@ -12,18 +12,21 @@
 #include <set>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 namespace herald::core {
 
 /// What delivery needs of a listener, shared immutable between the router and in-flight work.
-struct routed_listener {
+struct routed_listener : std::enable_shared_from_this<routed_listener> {
     std::string id;
     std::string notifier_type_id;
     std::string config_json;  // compact notifier_config
     bool enabled = true;
     std::optional<std::vector<long long>> retry_schedule_ms;  // this listener's own, if set
+    std::vector<std::string> index_keys;  // the exact types (and "*") it is indexed under
+    std::vector<std::string> patterns;    // the topic patterns it is indexed under
 };
 
 class router {
@@ -43,21 +46,23 @@ public:
     std::size_t size() const;
 
 private:
+    // Index entries point at the listener (owned by by_id_) instead of copying its id: at
+    // 100 000 listeners the copies were most of the router's memory.
+    using entry = const routed_listener*;
+    using entries = std::vector<entry>;
     struct trie_node {
         std::unordered_map<std::string, std::unique_ptr<trie_node>> children;  // words, "*" and "#"
-        std::set<std::string> ids;  // listeners whose pattern ends here
+        entries ids;  // listeners whose pattern ends here
     };
     void remove_locked(const std::string& id);
-    void walk(const trie_node& n, const std::vector<std::string>& words, std::size_t i, std::set<std::string>& out,
+    void walk(const trie_node& n, const std::vector<std::string>& words, std::size_t i, entries& out,
               std::size_t& visited) const;
 
     const event_types& types_;
     mutable std::shared_mutex mutex_;
-    std::unordered_map<std::string, std::shared_ptr<const routed_listener>> by_id_;
-    std::unordered_map<std::string, std::set<std::string>> by_type_;  // canonical type or "*" → ids
+    std::unordered_map<std::string_view, std::shared_ptr<const routed_listener>> by_id_;  // keys view ->id
+    std::unordered_map<std::string, entries> by_type_;  // canonical type or "*" → listeners
     trie_node patterns_;
-    std::unordered_map<std::string, std::vector<std::string>> keys_of_;      // id → exact index keys
-    std::unordered_map<std::string, std::vector<std::string>> patterns_of_;  // id → its patterns
 };
 
 }  // namespace herald::core

@@ -169,6 +169,12 @@ std::vector<listener_record> sqlite_store::list_listeners() {
     return out;
 }
 
+void sqlite_store::each_listener(const std::function<void(const listener_record&)>& f) {
+    std::lock_guard lock(mutex_);
+    SQLite::Statement q(db_, std::string("SELECT ") + k_listener_columns + " FROM listeners ORDER BY id");
+    while (q.executeStep()) f(read_listener(q));
+}
+
 std::optional<listener_record> sqlite_store::get_listener(const std::string& id) {
     std::lock_guard lock(mutex_);
     SQLite::Statement q(db_, std::string("SELECT ") + k_listener_columns + " FROM listeners WHERE id = ?");

@@ -18,6 +18,7 @@ public:
     explicit sqlite_store(const std::string& path);
 
     std::vector<listener_record> list_listeners() override;
+    void each_listener(const std::function<void(const listener_record&)>& f) override;
     std::optional<listener_record> get_listener(const std::string& id) override;
     void insert_listener(const listener_record& l) override;
     bool update_listener(const listener_record& l) override;

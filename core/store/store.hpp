@@ -3,6 +3,7 @@
 // later). Methods are thread-safe; each one is a transaction of its own.
 #include "store/records.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,9 @@ public:
     virtual ~store() = default;
 
     virtual std::vector<listener_record> list_listeners() = 0;
+    /// Calls `f` for each listener, one at a time (start-up with 100 000 listeners must not hold
+    /// them all in memory at once).
+    virtual void each_listener(const std::function<void(const listener_record&)>& f) = 0;
     virtual std::optional<listener_record> get_listener(const std::string& id) = 0;
     virtual void insert_listener(const listener_record& l) = 0;
     /// False when no listener has that id.
