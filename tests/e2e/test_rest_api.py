@@ -265,7 +265,10 @@ class PersistenceTest(unittest.TestCase):
                                           "notifier_config": {"file": out, "retry_times": 1},
                                           "event_types": ["*"]}).json["id"]
             eid = server.post("event_reports/", {"event_type": "repo.sync.start"}).json["id"]
-            wait_for(lambda: len(read_jsonl(out)) == 1, what="first attempt")
+            # Kill once the first attempt is recorded (a kill between the plugin's send and the
+            # record would, rightly, repeat attempt 1: at-least-once).
+            wait_for(lambda: server.get("event_reports/%s/" % eid).json["deliveries"][0]["attempts"] == 1,
+                     what="first attempt recorded")
             server.stop(sig=9)
             server.start("--set", "delivery.retry_schedule_ms=[0, 1500]")
             rep = wait_for(lambda: (lambda r: r["deliveries"][0]["state"] == "delivered" and r)(
