@@ -6,10 +6,6 @@
 
 namespace herald::core {
 
-void router::rebuild(const std::vector<listener_record>& listeners) {
-    for (const auto& l : listeners) upsert(l);
-}
-
 namespace {
 void erase_entry(std::vector<const routed_listener*>& v, const routed_listener* l) {
     v.erase(std::remove(v.begin(), v.end(), l), v.end());

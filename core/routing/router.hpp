@@ -33,7 +33,6 @@ class router {
 public:
     explicit router(const event_types& types) : types_(types) {}
 
-    void rebuild(const std::vector<listener_record>& listeners);
     /// Adds or replaces a listener; a disabled one is kept (for get) but never matched.
     void upsert(const listener_record& l);
     void remove(const std::string& id);

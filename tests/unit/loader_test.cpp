@@ -8,6 +8,26 @@ using namespace herald::core;
 using herald::test::fixture;
 using nlohmann::json;
 
+namespace {
+/// Delivers a tiny event with `config` through `plugin`; `status` receives deliver's return.
+herald_delivery_result deliver(const plugin_instance& plugin, const json& config, herald_status& status) {
+    static const std::string doc = "{}";
+    const std::string cfg = config.dump();
+    herald_event ev{};
+    ev.struct_size = sizeof ev;
+    ev.event_id = ev.listener_id = ev.delivery_id = "x";
+    ev.event_type = "repo.sync.start";
+    ev.document_json = doc.c_str();
+    ev.document_len = doc.size();
+    ev.config_json = cfg.c_str();
+    ev.attempt = 1;
+    herald_delivery_result r{};
+    r.struct_size = sizeof r;
+    status = plugin.deliver(ev, r);
+    return r;
+}
+}  // namespace
+
 TEST_CASE("a good plugin loads with its metadata and schema", "[loader]") {
     auto c = inspect_plugin(fixture("recorder.so"));
     CHECK(c.info.type_id == "recorder");
@@ -61,35 +81,19 @@ TEST_CASE("a plugin stays loaded while a delivery holds it, even after the regis
         herald::test::plugin_world w;
         held = w.registry.find("recorder");
     }
-    herald_event ev{};
-    ev.struct_size = sizeof ev;
-    ev.event_id = ev.listener_id = ev.delivery_id = "x";
-    ev.event_type = "repo.sync.start";
-    ev.document_json = "{}";
-    ev.document_len = 2;
-    const std::string cfg = json{{"file", file}}.dump();
-    ev.config_json = cfg.c_str();
-    ev.attempt = 1;
-    herald_delivery_result r{};
-    r.struct_size = sizeof r;
-    CHECK(held->deliver(ev, r) == HERALD_STATUS_OK);  // would crash if the library had been unloaded
+    herald_status status{};
+    auto r = deliver(*held, json{{"file", file}}, status);
+    CHECK(status == HERALD_STATUS_OK);  // would crash if the library had been unloaded
     CHECK(r.outcome == HERALD_OUTCOME_OK);
 }
 
 TEST_CASE("exceptions thrown by deliver become a retry with the message", "[loader]") {
     herald::test::plugin_world w;
     herald::test::temp_dir dir;
-    const std::string cfg = json{{"file", (dir.path / "o.jsonl").string()}, {"outcome", "throw"}}.dump();
-    herald_event ev{};
-    ev.struct_size = sizeof ev;
-    ev.event_id = ev.listener_id = ev.delivery_id = "x";
-    ev.event_type = "t";
-    ev.document_json = "{}";
-    ev.document_len = 2;
-    ev.config_json = cfg.c_str();
-    herald_delivery_result r{};
-    r.struct_size = sizeof r;
-    CHECK(w.registry.find("recorder")->deliver(ev, r) == HERALD_STATUS_ERROR);
+    herald_status status{};
+    auto r = deliver(*w.registry.find("recorder"), json{{"file", (dir.path / "o.jsonl").string()}, {"outcome", "throw"}},
+                     status);
+    CHECK(status == HERALD_STATUS_ERROR);
     CHECK(r.outcome == HERALD_OUTCOME_RETRY);
     CHECK(std::string(r.message) == "recorder: thrown on purpose");
 }

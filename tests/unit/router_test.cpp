@@ -1,26 +1,16 @@
 #include "events/event_types.hpp"
 #include "routing/router.hpp"
 
+#include "routing_support.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace herald::core;
+using herald::test::ids;
+using herald::test::listener;
 using nlohmann::json;
 
 namespace {
-
-listener_record listener(const std::string& id, json types) {
-    listener_record l;
-    l.id = id;
-    l.notifier_type_id = "recorder";
-    l.event_types = std::move(types);
-    return l;
-}
-
-std::vector<std::string> ids(const std::vector<std::shared_ptr<const routed_listener>>& v) {
-    std::vector<std::string> out;
-    for (const auto& l : v) out.push_back(l->id);
-    return out;
-}
 
 const json k_types = {"repo.sync.start", "repo.sync.finish", "repo.publish.start", "repo.publish.finish"};
 

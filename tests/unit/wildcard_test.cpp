@@ -3,9 +3,13 @@
 #include "routing/router.hpp"
 #include "routing/topic_pattern.hpp"
 
+#include "routing_support.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace herald::core;
+using herald::test::ids;
+using herald::test::listener;
 using nlohmann::json;
 
 TEST_CASE("topic pattern table: * is one word, # is zero or more", "[wildcard]") {
@@ -36,19 +40,7 @@ namespace {
 
 const json k_types = {"repo.sync.start", "repo.sync.finish", "repo.publish.start", "repo.publish.finish"};
 
-listener_record listener(const std::string& id, json types) {
-    listener_record l;
-    l.id = id;
-    l.notifier_type_id = "recorder";
-    l.event_types = std::move(types);
-    return l;
-}
 
-std::vector<std::string> ids(const std::vector<std::shared_ptr<const routed_listener>>& v) {
-    std::vector<std::string> out;
-    for (const auto& l : v) out.push_back(l->id);
-    return out;
-}
 
 }  // namespace
 
