@@ -77,6 +77,7 @@ send_report smtp_sender::send(const std::string& subject, const std::vector<std:
             auto* secure = static_cast<Poco::Net::SecureSMTPClientSession*>(session.get());
             if (!secure->startTLS(tls_))
                 throw Poco::Net::SMTPException("the server does not offer STARTTLS, which email.starttls requires");
+            session->login();  // RFC 3207: the session starts over after STARTTLS, EHLO included
         }
         if (!s_.username.empty() && !s_.password.empty())
             session->login(Poco::Net::SMTPClientSession::AUTH_LOGIN, s_.username, s_.password);

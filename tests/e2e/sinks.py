@@ -77,10 +77,11 @@ class SmtpSink:
 
     SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sinks", "smtp_sink.py")
 
-    def __init__(self, port=0):
+    def __init__(self, port=0, tls=None):
+        """tls: None, or (mode, cert, key) with mode "starttls" or "implicit"."""
         self.dir = tempfile.mkdtemp(prefix="herald-smtp-")
         self.out = os.path.join(self.dir, "mails.jsonl")
-        self.proc = subprocess.Popen(["/usr/bin/python3", self.SCRIPT, self.out, str(port)],
+        self.proc = subprocess.Popen(["/usr/bin/python3", self.SCRIPT, self.out, str(port)] + list(tls or ()),
                                      stdout=subprocess.PIPE, text=True)
         ready, _, _ = select.select([self.proc.stdout], [], [], 30)
         line = self.proc.stdout.readline() if ready else ""
@@ -102,6 +103,23 @@ class SmtpSink:
         self.proc.wait(10)
         self.proc.stdout.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def make_certs(directory):
+    """A test CA and a certificate for 127.0.0.1 signed by it (openssl command line):
+    returns (ca.pem, server.pem, server.key)."""
+    def run(*args):
+        subprocess.run(["openssl"] + list(args), check=True, capture_output=True, timeout=60)
+    d = directory
+    with open(os.path.join(d, "san.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/ca.key", "-out", d + "/ca.pem", "-days", "2",
+        "-subj", "/CN=Herald Test CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/server.key", "-out", d + "/server.csr", "-subj",
+        "/CN=127.0.0.1")
+    run("x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key", "-CAcreateserial",
+        "-out", d + "/server.pem", "-days", "2", "-extfile", d + "/san.ext")
+    return d + "/ca.pem", d + "/server.pem", d + "/server.key"
 
 
 def free_port():

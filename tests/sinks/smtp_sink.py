@@ -6,12 +6,15 @@ Prints "listening on PORT" once ready, appends every accepted message to OUT as 
 with "reject" with 550 and "later" with 451, so tests can see both kinds of refusal.
 Runs until SIGTERM/SIGINT.
 
-usage: smtp_sink.py OUT [PORT]     (PORT 0 or absent = a free port)
+usage: smtp_sink.py OUT [PORT [MODE CERT KEY]]   (PORT 0 = a free port; MODE starttls or implicit)
+With starttls the server offers STARTTLS and refuses mail before it; with implicit it speaks TLS
+from the first byte.
 """
 
 import json
 import signal
 import socket
+import ssl
 import sys
 import threading
 
@@ -49,7 +52,16 @@ def free_port():
 def main():
     out = sys.argv[1]
     port = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != "0" else free_port()
-    controller = Controller(Recorder(out), hostname="127.0.0.1", port=port)
+    kwargs = {}
+    if len(sys.argv) > 5:
+        mode, cert, key = sys.argv[3], sys.argv[4], sys.argv[5]
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(cert, key)
+        if mode == "starttls":
+            kwargs = {"tls_context": ctx, "require_starttls": True}
+        else:
+            kwargs = {"ssl_context": ctx}
+    controller = Controller(Recorder(out), hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     print("listening on %d" % port, flush=True)
     stop = threading.Event()
