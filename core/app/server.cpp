@@ -137,8 +137,8 @@ int run_server(const server_options& opts) {
     listener_service listeners(*db, registry, types, routes);
     listeners_ptr = &listeners;
     event_writer writer(*db);
-    event_service events(*db, writer, types, routes, delivery);
     delivery_service deliveries(*db, delivery, types);
+    event_service events(*db, writer, types, routes, delivery, deliveries);
     // Task-status messages use Pulp's [messaging] keys, which the amqp plugin declares.
     const bool task_notifications = cfg.contains("messaging") && cfg["messaging"].value("event_notifications_enabled", false);
     task_service tasks(*db, events, task_notifications);

@@ -1,9 +1,7 @@
 #include "delivery/delivery_service.hpp"
 
-#include "events/event_service.hpp"
+#include "util/iso8601.hpp"
 #include "util/object_id.hpp"
-
-#include <ctime>
 
 namespace herald::core {
 
@@ -21,30 +19,9 @@ bool known_state(const std::string& s) {
 
 }  // namespace
 
-std::optional<long long> parse_time(const json& v) {
-    if (v.is_number_integer()) return v.get<long long>();
-    if (!v.is_string()) return std::nullopt;
-    const std::string s = v.get<std::string>();
-    std::tm tm{};
-    int ms = 0;
-    const char* rest = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!rest) return std::nullopt;
-    if (*rest == '.') {
-        ++rest;
-        int digits = 0;
-        while (*rest >= '0' && *rest <= '9') {
-            if (digits++ < 3) ms = ms * 10 + (*rest - '0');
-            ++rest;
-        }
-        while (digits++ < 3) ms *= 10;
-    }
-    if (*rest != 'Z' || rest[1] != '\0') return std::nullopt;
-    return static_cast<long long>(timegm(&tm)) * 1000 + ms;
-}
-
-json delivery_service::document(const delivery_record& d, const std::vector<attempt_record>& attempts) {
+json delivery_service::document(const delivery_record& d) const {
     json log = json::array();
-    for (const auto& a : attempts)
+    for (const auto& a : db_.attempts_of_delivery(d.id))
         log.push_back({{"attempt", a.attempt},
                        {"started_at", iso8601(a.started_ms)},
                        {"duration_ms", a.duration_ms},
@@ -52,11 +29,12 @@ json delivery_service::document(const delivery_record& d, const std::vector<atte
                        {"status_code", a.status_code == 0 ? json() : json(a.status_code)},
                        {"message", a.message},
                        {"response_excerpt", a.response_excerpt.empty() ? json() : json(a.response_excerpt)}});
+    const bool running = d.state == delivery_state::pending && delivery_.attempting(d.id);
     return {{"id", d.id},
             {"_href", "/pulp/api/v2/deliveries/" + d.id + "/"},
             {"event_id", d.event_id},
             {"listener_id", d.listener_id.empty() ? json() : json(d.listener_id)},
-            {"state", d.state},
+            {"state", running ? delivery_state::delivering : d.state.c_str()},
             {"attempts", d.attempts},
             {"created_at", iso8601(d.created_ms)},
             {"next_attempt_at", d.state == "pending" ? json(iso8601(d.next_attempt_ms)) : json()},
@@ -86,7 +64,7 @@ reply delivery_service::list_for_listener(const std::string& listener_id,
     long long total = 0;
     json items = json::array();
     for (const auto& d : db_.find_deliveries(f, limit, offset, total))
-        items.push_back(document(d, db_.attempts_of_delivery(d.id)));
+        items.push_back(document(d));
     return {200, {{"total", total}, {"limit", limit}, {"offset", offset}, {"deliveries", items}}};
 }
 
@@ -97,7 +75,7 @@ reply delivery_service::redeliver(const std::string& delivery_id) {
     f.delivery_id = delivery_id;
     auto requeued = db_.requeue(f, now_ms());
     delivery_.requeue(requeued);
-    return {202, document(requeued.front(), db_.attempts_of_delivery(delivery_id))};
+    return {202, document(requeued.front())};
 }
 
 reply delivery_service::redeliver_bulk(const std::string& body) {

@@ -21,16 +21,14 @@ public:
     /// Body {"listener_id"?, "state"?, "event_type"?, "since"?, "until"?, "dry_run"?}.
     reply redeliver_bulk(const std::string& body);
 
-    /// The JSON of one delivery with its attempt log (shared with event reports).
-    static nlohmann::json document(const delivery_record& d, const std::vector<attempt_record>& attempts);
+    /// The JSON of one delivery with its attempt log (shared with event reports); a pending
+    /// delivery whose attempt is running right now shows as "delivering".
+    nlohmann::json document(const delivery_record& d) const;
 
 private:
     store& db_;
     dispatcher& delivery_;
     const event_types& types_;
 };
-
-/// Parses "2026-11-23T17:00:00Z" (optionally with .mmm) or milliseconds since the epoch.
-std::optional<long long> parse_time(const nlohmann::json& v);
 
 }  // namespace herald::core

@@ -124,9 +124,12 @@ void dispatcher::work() {
             ++running;
         }
         const std::string listener = lid;
+        const std::string delivery = job.delivery.id;
+        attempting_.insert(delivery);
         lock.unlock();
         attempt(std::move(job));
         lock.lock();
+        attempting_.erase(delivery);
         if (!listener.empty()) {
             if (--in_flight_[listener] == 0) in_flight_.erase(listener);
             if (auto p = parked_.find(listener); p != parked_.end()) {
@@ -137,6 +140,11 @@ void dispatcher::work() {
             }
         }
     }
+}
+
+bool dispatcher::attempting(const std::string& delivery_id) const {
+    std::lock_guard lock(mutex_);
+    return attempting_.count(delivery_id) > 0;
 }
 
 void dispatcher::attempt(delivery_job job) {

@@ -19,6 +19,7 @@
 #include <queue>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace herald::core {
@@ -53,6 +54,8 @@ public:
     /// Stops taking work, lets in-flight attempts finish, joins the workers. Queued work stays
     /// pending in the store.
     void stop();
+    /// Is an attempt of this delivery running right now? (Reports show it as "delivering".)
+    bool attempting(const std::string& delivery_id) const;
 
 private:
     struct due_later {
@@ -75,10 +78,11 @@ private:
     retry_policy policy_;
     std::function<void(const std::string&, const std::string&)> on_gone_;
     std::shared_ptr<spdlog::logger> log_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::priority_queue<delivery_job, std::vector<delivery_job>, due_later> queue_;
     std::unordered_map<std::string, int> in_flight_;                       // listener → attempts running
+    std::unordered_set<std::string> attempting_;                           // delivery ids being attempted
     std::unordered_map<std::string, std::deque<delivery_job>> parked_;     // listener → due, over its bound
     bool stopping_ = false;
     std::vector<std::thread> workers_;

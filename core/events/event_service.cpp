@@ -1,25 +1,13 @@
 #include "events/event_service.hpp"
 
 #include "delivery/delivery_service.hpp"
+#include "util/iso8601.hpp"
 #include "util/object_id.hpp"
 
-#include <ctime>
 
 namespace herald::core {
 
 using nlohmann::json;
-
-std::string iso8601(long long ms) {
-    if (ms <= 0) return {};
-    std::time_t secs = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    char out[48];
-    std::snprintf(out, sizeof out, "%s.%03lldZ", buf, ms % 1000);
-    return out;
-}
 
 reply event_service::fire(const std::string& body) {
     json req;
@@ -108,7 +96,7 @@ reply event_service::report(const std::string& id) const {
     json deliveries = json::array();
     json matched = json::array();
     for (const auto& d : db_.deliveries_of_event(id)) {
-        deliveries.push_back(delivery_service::document(d, db_.attempts_of_delivery(d.id)));
+        deliveries.push_back(deliveries_.document(d));
         if (!d.listener_id.empty()) matched.push_back(d.listener_id);
     }
     return {200,

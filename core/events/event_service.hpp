@@ -2,6 +2,7 @@
 // Firing events and reading back what became of them. An event is accepted (202) only after it
 // and one delivery row per matched listener are committed; then delivery takes over.
 #include "api/reply.hpp"
+#include "delivery/delivery_service.hpp"
 #include "delivery/dispatcher.hpp"
 #include "events/event_types.hpp"
 #include "events/event_writer.hpp"
@@ -12,8 +13,9 @@ namespace herald::core {
 
 class event_service {
 public:
-    event_service(store& db, event_writer& writer, const event_types& types, router& routes, dispatcher& delivery)
-        : db_(db), writer_(writer), types_(types), routes_(routes), delivery_(delivery) {}
+    event_service(store& db, event_writer& writer, const event_types& types, router& routes, dispatcher& delivery,
+                  const delivery_service& deliveries)
+        : db_(db), writer_(writer), types_(types), routes_(routes), delivery_(delivery), deliveries_(deliveries) {}
 
     /// Body {"event_type", "payload", "call_report", "task_id"}: with a task_id whose report is
     /// stored, call_report is that report; else what the event carried; else null.
@@ -31,9 +33,7 @@ private:
     const event_types& types_;
     router& routes_;
     dispatcher& delivery_;
+    const delivery_service& deliveries_;
 };
-
-/// Milliseconds since the epoch → "2026-11-23T17:00:00.123Z".
-std::string iso8601(long long ms);
 
 }  // namespace herald::core

@@ -172,6 +172,12 @@ class DeliveryTest(unittest.TestCase):
         for _ in range(10):
             self.fire()
         wait_for(lambda: len(fast.received()) == 10, timeout=5, what="the fast receiver")
+        # An attempt in progress shows as "delivering" in the delivery log.
+        slow_id = [l["id"] for l in self.server.get("events/").json
+                   if l["notifier_config"]["url"] == slow.url][0]
+        wait_for(lambda: self.server.get("events/%s/deliveries/?state=pending" % slow_id).json["deliveries"] and any(
+            d["state"] == "delivering" for d in self.server.get("events/%s/deliveries/" % slow_id).json["deliveries"]),
+            what="a delivering delivery")
         # The slow one got at most 2 at a time: after ~1 s it cannot have seen all 10.
         self.assertLess(len(slow.received()), 10)
 
