@@ -138,24 +138,45 @@ void amqp_publisher::ensure_exchange(const std::string& name) {
     declared_.insert(name);
 }
 
-void amqp_publisher::wait_for_confirm(uint64_t tag) {
+void amqp_publisher::wait_for_confirms(std::map<uint64_t, pending*>& unconfirmed) {
     const auto deadline = std::chrono::steady_clock::now() + s_.timeout;
-    while (true) {
+    while (!unconfirmed.empty()) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) throw std::runtime_error("no publisher confirm within " + std::to_string(s_.timeout.count()) + " ms");
         timeval tv = to_timeval(left);
         amqp_frame_t frame{};
         int rc = amqp_simple_wait_frame_noblock(conn_, &frame, &tv);
-        if (rc != AMQP_STATUS_OK) throw std::runtime_error(std::string("waiting for the confirm: ") + amqp_error_string2(rc));
+        if (rc != AMQP_STATUS_OK) throw std::runtime_error(std::string("waiting for confirms: ") + amqp_error_string2(rc));
         if (frame.frame_type != AMQP_FRAME_METHOD) continue;
         switch (frame.payload.method.id) {
-            case AMQP_BASIC_ACK_METHOD: {
-                auto* ack = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
-                if (ack->delivery_tag == tag || (ack->multiple && ack->delivery_tag >= tag)) return;
+            case AMQP_BASIC_ACK_METHOD:
+            case AMQP_BASIC_NACK_METHOD: {
+                const bool ack = frame.payload.method.id == AMQP_BASIC_ACK_METHOD;
+                uint64_t tag = 0;
+                bool multiple = false;
+                if (ack) {
+                    auto* a = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
+                    tag = a->delivery_tag;
+                    multiple = a->multiple;
+                } else {
+                    auto* n = static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded);
+                    tag = n->delivery_tag;
+                    multiple = n->multiple;
+                }
+                auto end = multiple ? unconfirmed.upper_bound(tag) : unconfirmed.find(tag);
+                auto begin = multiple ? unconfirmed.begin() : end;
+                if (!multiple && end != unconfirmed.end()) ++end;
+                for (auto it = begin; it != end; ++it) {
+                    const message& m = *it->second->m;
+                    it->second->result =
+                        ack ? delivery_result::ok("published to exchange '" + m.exchange + "' with routing key '" +
+                                                  m.routing_key + "' on " + where() + " (confirmed)")
+                            : delivery_result::retry("the broker refused the message (basic.nack)");
+                    it->second->resolved = true;
+                }
+                unconfirmed.erase(begin, end);
                 break;
             }
-            case AMQP_BASIC_NACK_METHOD:
-                throw std::runtime_error("the broker refused the message (basic.nack)");
             case AMQP_CHANNEL_CLOSE_METHOD: {
                 auto* close = static_cast<amqp_channel_close_t*>(frame.payload.method.decoded);
                 std::string text = bytes(close->reply_text);
@@ -171,34 +192,68 @@ void amqp_publisher::wait_for_confirm(uint64_t tag) {
     }
 }
 
-delivery_result amqp_publisher::publish(const message& m) {
+void amqp_publisher::publish_batch(std::vector<pending*>& batch) {
     std::lock_guard lock(mutex_);
     try {
         if (!conn_) connect();
-        ensure_exchange(m.exchange);
-        amqp_basic_properties_t props{};
-        props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG |
-                       AMQP_BASIC_APP_ID_FLAG;
-        props.content_type = amqp_cstring_bytes("application/json");
-        props.delivery_mode = 2;  // persistent
-        props.message_id = amqp_cstring_bytes(m.message_id.c_str());
-        props.app_id = amqp_cstring_bytes("herald");
-        amqp_bytes_t body{m.body.size(), const_cast<char*>(m.body.data())};
-        int rc = amqp_basic_publish(conn_, channel_, amqp_cstring_bytes(m.exchange.c_str()),
-                                    amqp_cstring_bytes(m.routing_key.c_str()), 0, 0, &props, body);
-        if (rc != AMQP_STATUS_OK) throw std::runtime_error(std::string("basic.publish: ") + amqp_error_string2(rc));
-        wait_for_confirm(next_tag_++);
-        return delivery_result::ok("published to exchange '" + m.exchange + "' with routing key '" + m.routing_key +
-                                   "' on " + where() + " (confirmed)");
+        std::map<uint64_t, pending*> unconfirmed;
+        for (auto* p : batch) {
+            const message& m = *p->m;
+            try {
+                ensure_exchange(m.exchange);
+            } catch (const channel_closed& e) {
+                // The broker refused this exchange (e.g. access refused): the same message would
+                // be refused again.
+                p->result = delivery_result::failed(std::string(e.what()) + " (exchange '" + m.exchange + "' on " +
+                                                    where() + ")")
+                                .with_status(e.reply_code);
+                p->resolved = true;
+                continue;
+            }
+            amqp_basic_properties_t props{};
+            props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG |
+                           AMQP_BASIC_APP_ID_FLAG;
+            props.content_type = amqp_cstring_bytes("application/json");
+            props.delivery_mode = 2;  // persistent
+            props.message_id = amqp_cstring_bytes(m.message_id.c_str());
+            props.app_id = amqp_cstring_bytes("herald");
+            amqp_bytes_t body{m.body.size(), const_cast<char*>(m.body.data())};
+            int rc = amqp_basic_publish(conn_, channel_, amqp_cstring_bytes(m.exchange.c_str()),
+                                        amqp_cstring_bytes(m.routing_key.c_str()), 0, 0, &props, body);
+            if (rc != AMQP_STATUS_OK) throw std::runtime_error(std::string("basic.publish: ") + amqp_error_string2(rc));
+            unconfirmed.emplace(next_tag_++, p);
+        }
+        wait_for_confirms(unconfirmed);
     } catch (const channel_closed& e) {
-        // The connection is fine; the broker refused this exchange (e.g. it exists with another
-        // type): the same message would be refused again.
-        return delivery_result::failed(std::string(e.what()) + " (exchange '" + m.exchange + "' on " + where() + ")")
-            .with_status(e.reply_code);
+        for (auto* p : batch)
+            if (!p->resolved) p->result = delivery_result::retry(e.what());
     } catch (const std::exception& e) {
         disconnect();
-        return delivery_result::retry(e.what());
+        for (auto* p : batch)
+            if (!p->resolved) p->result = delivery_result::retry(e.what());
     }
+}
+
+delivery_result amqp_publisher::publish(const message& m) {
+    pending mine{&m, {}, false, false};
+    std::unique_lock lock(queue_mutex_);
+    queue_.push_back(&mine);
+    while (!mine.done) {
+        if (publishing_) {
+            batch_done_.wait(lock);
+            continue;
+        }
+        publishing_ = true;
+        std::vector<pending*> batch;
+        batch.swap(queue_);
+        lock.unlock();
+        publish_batch(batch);
+        lock.lock();
+        publishing_ = false;
+        for (auto* p : batch) p->done = true;
+        batch_done_.notify_all();
+    }
+    return mine.result;
 }
 
 }  // namespace herald::amqp

@@ -2,13 +2,18 @@
 // One long-lived AMQP 0-9-1 connection and channel (rabbitmq-c) with publisher confirms.
 // publish() returns only once the broker has acked (ok) or it is clear that it will not (retry);
 // a broken connection is dropped and reopened on the next publish, so a broker restart costs
-// the deliveries in flight one retry.
+// the deliveries in flight one retry. Concurrent publishes are pipelined: the first caller
+// publishes everything queued meanwhile and collects all their confirms in one round trip
+// (rabbitmq-c connections are single-threaded, so only that caller touches the connection).
 #include <herald/result.hpp>
 
 #include <amqp.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <map>
 #include <mutex>
+#include <vector>
 #include <set>
 #include <string>
 
@@ -39,16 +44,27 @@ public:
     unsigned connections_opened() const;
 
 private:
+    struct pending {
+        const message* m;
+        herald::sdk::delivery_result result;
+        bool done = false;
+        bool resolved = false;
+    };
+    void publish_batch(std::vector<pending*>& batch);
+    void wait_for_confirms(std::map<uint64_t, pending*>& unconfirmed);  // throws
     void connect();                          // throws std::runtime_error
     void disconnect();
     void open_channel();                     // throws
     void ensure_exchange(const std::string& name);  // throws
     void check_rpc(const char* what);        // throws; reopens the channel after a channel error
-    void wait_for_confirm(uint64_t tag);     // throws
     std::string where() const;
 
     broker_settings s_;
-    mutable std::mutex mutex_;
+    std::mutex queue_mutex_;
+    std::condition_variable batch_done_;
+    std::vector<pending*> queue_;
+    bool publishing_ = false;
+    mutable std::mutex mutex_;  // the connection: held by the one caller publishing a batch
     amqp_connection_state_t conn_ = nullptr;
     amqp_channel_t channel_ = 0;
     uint64_t next_tag_ = 1;
