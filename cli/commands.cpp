@@ -236,7 +236,7 @@ int notifier_types(const po::variables_map& vm, const client& c) {
 }
 
 int fire(const po::variables_map& vm, const client& c) {
-    json body = {{"event_type", opt(vm, "event-type-name")}};
+    json body = {{"event_type", opt(vm, "event-type")}};
     try {
         body["payload"] = vm.count("payload") ? json::parse(opt(vm, "payload")) : json::object();
         if (vm.count("call-report")) body["call_report"] = json::parse(opt(vm, "call-report"));
@@ -422,12 +422,7 @@ section build_tree() {
                               },
                               {"event-type"},
                               "  herald-admin event fire --event-type repo.sync.finish --payload '{\"repo_id\": \"zoo\"}'\n",
-                              [](const po::variables_map& vm, const client& c) {
-                                  // "event-type" is a single value here; expose it under its own name
-                                  po::variables_map copy = vm;
-                                  copy.insert({"event-type-name", vm["event-type"]});
-                                  return fire(copy, c);
-                              }};
+                              fire};
     event.commands["deliveries"] = {
         "show a listener's deliveries, newest first",
         [](po::options_description& d) {
