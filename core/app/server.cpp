@@ -6,6 +6,7 @@
 #include "config/core_schema.hpp"
 #include "delivery/delivery_service.hpp"
 #include "delivery/dispatcher.hpp"
+#include "delivery/outbox_lease.hpp"
 #include "events/event_writer.hpp"
 #include "events/task_service.hpp"
 #include "events/event_service.hpp"
@@ -116,6 +117,13 @@ int run_server(const server_options& opts) {
     std::unique_ptr<store> db;
     try {
         db = open_store(cfg["database"]["url"].get<std::string>(), p.config.base_dir().string());
+    } catch (const std::exception& e) {
+        std::cerr << "heraldd: " << p.config.where("/database/url") << ": " << e.what() << "\n";
+        return 1;
+    }
+    std::unique_ptr<outbox_lease> lease;
+    try {
+        lease = std::make_unique<outbox_lease>(*db, cfg["delivery"]["lease_ms"].get<long long>(), log);
     } catch (const std::exception& e) {
         std::cerr << "heraldd: " << p.config.where("/database/url") << ": " << e.what() << "\n";
         return 1;

@@ -74,6 +74,8 @@ const nlohmann::json& core_config_schema() {
         "workers": {"type": "integer", "minimum": 1, "maximum": 256, "default": 8},
         "max_in_flight_per_listener": {"type": "integer", "minimum": 1, "maximum": 256, "default": 4,
           "description": "attempts of one listener running at once, so a slow receiver cannot take every worker"},
+        "lease_ms": {"type": "integer", "minimum": 1000, "maximum": 600000, "default": 15000,
+          "description": "how long this server's claim on the outbox lasts without renewal"},
         "max_retry_after_ms": {"type": "integer", "minimum": 0, "default": 86400000,
           "description": "the longest delay a receiver's Retry-After can ask for"},
         "retry_schedule_ms": {

@@ -140,6 +140,11 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries(event_id);
 CREATE INDEX IF NOT EXISTS deliveries_by_listener ON deliveries(listener_id, created_ms DESC);
+CREATE TABLE IF NOT EXISTS outbox_lease (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  holder TEXT NOT NULL,
+  until_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS tasks (
   task_id TEXT PRIMARY KEY,
   report TEXT NOT NULL,
@@ -414,6 +419,41 @@ std::optional<std::string> sqlite_store::get_task(const std::string& task_id) {
     q.bind(1, task_id);
     if (!q.executeStep()) return std::nullopt;
     return q.getColumn(0).getString();
+}
+
+bool sqlite_store::acquire_lease(const std::string& holder, long long now, long long until,
+                                 const std::function<bool(const std::string&)>& holder_is_dead, std::string& current) {
+    std::lock_guard lock(mutex_);
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement q(db_, "SELECT holder, until_ms FROM outbox_lease WHERE id = 1");
+    if (q.executeStep()) {
+        current = q.getColumn(0).getString();
+        const long long expires = q.getColumn(1).getInt64();
+        if (current != holder && expires > now && !holder_is_dead(current)) return false;
+    }
+    SQLite::Statement up(db_, "INSERT INTO outbox_lease VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                              "holder = excluded.holder, until_ms = excluded.until_ms");
+    up.bind(1, holder);
+    up.bind(2, static_cast<int64_t>(until));
+    up.exec();
+    tx.commit();
+    current = holder;
+    return true;
+}
+
+bool sqlite_store::renew_lease(const std::string& holder, long long until) {
+    std::lock_guard lock(mutex_);
+    SQLite::Statement q(db_, "UPDATE outbox_lease SET until_ms = ? WHERE id = 1 AND holder = ?");
+    q.bind(1, static_cast<int64_t>(until));
+    q.bind(2, holder);
+    return q.exec() == 1;
+}
+
+void sqlite_store::release_lease(const std::string& holder) {
+    std::lock_guard lock(mutex_);
+    SQLite::Statement q(db_, "DELETE FROM outbox_lease WHERE id = 1 AND holder = ?");
+    q.bind(1, holder);
+    q.exec();
 }
 
 std::string sqlite_store::describe() { return std::string("sqlite ") + sqlite3_libversion() + " (WAL) at " + path_; }

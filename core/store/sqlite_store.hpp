@@ -37,6 +37,10 @@ public:
     std::optional<std::string> get_task(const std::string& task_id) override;
     void record_attempts(const std::vector<std::pair<attempt_record, delivery_record>>& batch) override;
     std::vector<delivery_record> unfinished_deliveries() override;
+    bool acquire_lease(const std::string& holder, long long now, long long until,
+                       const std::function<bool(const std::string&)>& holder_is_dead, std::string& current) override;
+    bool renew_lease(const std::string& holder, long long until) override;
+    void release_lease(const std::string& holder) override;
     std::string describe() override;
 
 private:

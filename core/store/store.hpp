@@ -56,6 +56,16 @@ public:
     /// Deliveries not yet finished (pending or interrupted while delivering), oldest first.
     virtual std::vector<delivery_record> unfinished_deliveries() = 0;
 
+    /// The outbox lease: which heraldd may claim deliveries from this store. Takes it when it is
+    /// free, expired, or held by `holder` itself, or when `holder_is_dead(current)` says the
+    /// current holder's process is gone. Returns false and the current holder otherwise.
+    virtual bool acquire_lease(const std::string& holder, long long now, long long until,
+                               const std::function<bool(const std::string&)>& holder_is_dead,
+                               std::string& current) = 0;
+    /// Extends the lease; false when another holder took it meanwhile.
+    virtual bool renew_lease(const std::string& holder, long long until) = 0;
+    virtual void release_lease(const std::string& holder) = 0;
+
     /// "sqlite 3.40.1 (WAL) at /path" — for /v2/status/.
     virtual std::string describe() = 0;
 };

@@ -2,9 +2,10 @@
 
 import json
 import os
+import subprocess
 import unittest
 
-from harness import Server, read_jsonl, wait_for
+from harness import HERALDD, Server, read_jsonl, wait_for
 
 ID_LEN = 24
 
@@ -278,6 +279,19 @@ class PersistenceTest(unittest.TestCase):
         finally:
             server.cleanup()
 
+
+    def test_one_server_per_database(self):
+        first = Server()
+        self.addCleanup(first.cleanup)
+        first.start()
+        second = subprocess.run([HERALDD, "--config", first.config, "--set", "server.port=0"],
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(second.returncode, 1)
+        self.assertIn("the database is in use by another heraldd", second.stderr)
+        self.assertIn(first.config.rsplit("/", 1)[0], second.stderr)  # names the file (database.url's)
+        first.stop(sig=9)
+        first.start()  # the holder's process is gone: taken over at once, no waiting for expiry
+        self.assertEqual(first.get("status/", auth=None).status, 200)
 
 if __name__ == "__main__":
     unittest.main()
