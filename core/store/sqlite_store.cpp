@@ -47,13 +47,19 @@ constexpr const char* k_delivery_columns =
 constexpr const char* k_listener_columns =
     "id, notifier_type_id, notifier_config, event_types, created_ms, updated_ms, enabled, retry_schedule_ms";
 
+}  // namespace
+
 /// WHERE clause and its bound values for a delivery filter (deliveries d joined with events e).
-struct where_clause {
+struct sqlite_store::where_clause {
     std::string sql = " WHERE 1=1";
     std::vector<std::string> text;
     std::vector<long long> numbers;
     std::vector<bool> is_text;
 };
+
+namespace {
+
+using where_clause = sqlite_store::where_clause;
 
 where_clause filter_sql(const delivery_filter& f) {
     where_clause w;
@@ -356,10 +362,7 @@ std::vector<delivery_record> sqlite_store::find_deliveries(const delivery_filter
     std::lock_guard lock(mutex_);
     const where_clause w = filter_sql(f);
     const std::string from = " FROM deliveries d JOIN events e ON e.id = d.event_id" + w.sql;
-    SQLite::Statement count(db_, "SELECT COUNT(*)" + from);
-    bind(count, w);
-    count.executeStep();
-    total = count.getColumn(0).getInt64();
+    total = count_locked(w);
     SQLite::Statement q(db_, std::string("SELECT ") + k_delivery_columns + from +
                                  " ORDER BY d.created_ms DESC, d.id DESC LIMIT ? OFFSET ?");
     bind(q, w);
@@ -372,7 +375,10 @@ std::vector<delivery_record> sqlite_store::find_deliveries(const delivery_filter
 
 long long sqlite_store::count_deliveries(const delivery_filter& f) {
     std::lock_guard lock(mutex_);
-    const where_clause w = filter_sql(f);
+    return count_locked(filter_sql(f));
+}
+
+long long sqlite_store::count_locked(const where_clause& w) {
     SQLite::Statement count(db_, "SELECT COUNT(*) FROM deliveries d JOIN events e ON e.id = d.event_id" + w.sql);
     bind(count, w);
     count.executeStep();

@@ -43,7 +43,10 @@ public:
     void release_lease(const std::string& holder) override;
     std::string describe() override;
 
+    struct where_clause;  // a delivery filter as SQL (sqlite_store.cpp)
+
 private:
+    long long count_locked(const where_clause& w);  // mutex_ held
     void migrate();
     SQLite::Statement& cached(const char* sql);
 
