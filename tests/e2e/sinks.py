@@ -81,13 +81,17 @@ class SmtpSink:
         """tls: None, or (mode, cert, key) with mode "starttls" or "implicit"."""
         self.dir = tempfile.mkdtemp(prefix="herald-smtp-")
         self.out = os.path.join(self.dir, "mails.jsonl")
+        # stderr to a file: a sink must never hold the test runner's own output open.
+        self.errors = open(os.path.join(self.dir, "sink.err"), "w")
         self.proc = subprocess.Popen(["/usr/bin/python3", self.SCRIPT, self.out, str(port)] + list(tls or ()),
-                                     stdout=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=self.errors, text=True)
         ready, _, _ = select.select([self.proc.stdout], [], [], 30)
         line = self.proc.stdout.readline() if ready else ""
         if not line.startswith("listening on "):
             self.proc.kill()
-            raise AssertionError("the SMTP sink did not start: %r" % line)
+            self.proc.wait(10)
+            with open(os.path.join(self.dir, "sink.err")) as f:
+                raise AssertionError("the SMTP sink did not start: %r\n%s" % (line, f.read()))
         self.port = int(line.split()[-1])
 
     def messages(self):
@@ -100,8 +104,13 @@ class SmtpSink:
 
     def close(self):
         self.proc.terminate()
-        self.proc.wait(10)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()  # never leave a sink behind holding the test runner's pipes
+            self.proc.wait(10)
         self.proc.stdout.close()
+        self.errors.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
