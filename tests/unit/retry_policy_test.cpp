@@ -23,3 +23,11 @@ TEST_CASE("a requested delay is honoured within [scheduled, 2 x scheduled]", "[r
     CHECK(p.delay_before(2, 10) == 1000);
     CHECK(p.delay_before(2, 999999) == 2000);
 }
+
+TEST_CASE("a requested delay never exceeds the cap (delivery.max_retry_after_ms)", "[retry]") {
+    retry_policy p({0, 60000}, 90000);
+    CHECK(p.delay_before(2, 200000) == 90000);   // 2 x scheduled would be 120 000
+    CHECK(p.delay_before(2, 70000) == 70000);
+    retry_policy small_cap({0, 60000}, 1000);
+    CHECK(small_cap.delay_before(2, 200000) == 60000);  // the schedule itself is never shortened
+}
