@@ -27,6 +27,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 namespace herald::core {
@@ -180,38 +181,39 @@ int run_server(const server_options& opts) {
     return 0;
 }
 
-int check_config(const server_options& opts) {
-    const server_options o = resolved(opts);
+namespace {
+
+/// The offline commands (--check-config, --list-plugins, --describe-plugin): load the config and
+/// inspect the plugins without starting anything, then run `command`. A config error is exit 1.
+int inspect(const server_options& opts,
+            const std::function<int(const prepared&, const plugin_registry&)>& command) {
     auto log = make_logger();
     host_bridge bridge(log);
     plugin_registry registry(bridge.api(), log);
     try {
-        prepared p = prepare(o, registry);
-        for (const auto& c : p.candidates) {
-            if (!c.server_validator) continue;
-            json sections = json::object();
-            for (const auto& s : c.info.sections()) sections[s] = p.config.root().value(s, json::object());
-            for (const auto& e : c.server_validator->validate(sections))
-                std::cerr << "heraldd: " << p.config.where(e.pointer) << ": key '" << pointer_to_key(e.pointer)
-                          << "' " << e.message << "\n";
-        }
-        if (!registry.refusals().empty()) return 1;
-        std::cout << "configuration OK: " << p.config.file() << " (" << p.candidates.size() << " plugins in "
-                  << p.plugin_dir.string() << ")\n";
-        return 0;
+        const prepared p = prepare(resolved(opts), registry);
+        return command(p, registry);
     } catch (const config_error& e) {
         std::cerr << "heraldd: " << e.what() << "\n";
         return 1;
     }
 }
 
+}  // namespace
+
+int check_config(const server_options& opts) {
+    // prepare() has validated the whole file, plugin sections included; what is left to report
+    // is a plugin that was refused.
+    return inspect(opts, [](const prepared& p, const plugin_registry& registry) {
+        if (!registry.refusals().empty()) return 1;
+        std::cout << "configuration OK: " << p.config.file() << " (" << p.candidates.size() << " plugins in "
+                  << p.plugin_dir.string() << ")\n";
+        return 0;
+    });
+}
+
 int list_plugins(const server_options& opts) {
-    const server_options o = resolved(opts);
-    auto log = make_logger();
-    host_bridge bridge(log);
-    plugin_registry registry(bridge.api(), log);
-    try {
-        prepared p = prepare(o, registry);
+    return inspect(opts, [](const prepared& p, const plugin_registry& registry) {
         std::printf("%-12s %-9s %-16s %-9s %-5s %s\n", "TYPE", "KIND", "ALIASES", "VERSION", "ABI", "FILE");
         for (const auto& c : p.candidates) {
             std::string aliases;
@@ -222,19 +224,11 @@ int list_plugins(const server_options& opts) {
         }
         for (const auto& r : registry.refusals()) std::printf("refused: %s: %s\n", r.file.c_str(), r.reason.c_str());
         return registry.refusals().empty() ? 0 : 1;
-    } catch (const config_error& e) {
-        std::cerr << "heraldd: " << e.what() << "\n";
-        return 1;
-    }
+    });
 }
 
 int describe_plugin(const server_options& opts, const std::string& type) {
-    const server_options o = resolved(opts);
-    auto log = make_logger();
-    host_bridge bridge(log);
-    plugin_registry registry(bridge.api(), log);
-    try {
-        prepared p = prepare(o, registry);
+    return inspect(opts, [&](const prepared& p, const plugin_registry&) {
         for (const auto& c : p.candidates) {
             const auto& i = c.info;
             if (i.type_id != type && std::find(i.aliases.begin(), i.aliases.end(), type) == i.aliases.end()) continue;
@@ -248,10 +242,7 @@ int describe_plugin(const server_options& opts, const std::string& type) {
         }
         std::cerr << "heraldd: no plugin with type id or alias '" << type << "' in " << p.plugin_dir.string() << "\n";
         return 1;
-    } catch (const config_error& e) {
-        std::cerr << "heraldd: " << e.what() << "\n";
-        return 1;
-    }
+    });
 }
 
 }  // namespace herald::core

@@ -34,12 +34,7 @@ dispatcher::dispatcher(store& db, plugin_registry& plugins, router& routes, disp
                        std::function<void(const std::string&, const std::string&)> on_gone,
                        std::shared_ptr<spdlog::logger> log)
     : db_(db),
-      attempt_log_([&db](const std::vector<const std::pair<attempt_record, delivery_record>*>& batch) {
-          std::vector<std::pair<attempt_record, delivery_record>> rows;
-          rows.reserve(batch.size());
-          for (const auto* r : batch) rows.push_back(*r);
-          db.record_attempts(rows);
-      }),
+      attempt_log_([&db](const std::vector<const attempt_with_state*>& batch) { db.record_attempts(batch); }),
       plugins_(plugins),
       routes_(routes),
       settings_(std::move(settings)),

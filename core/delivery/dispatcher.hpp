@@ -65,13 +65,12 @@ private:
     };
     void work();
     void attempt(delivery_job job);
-    void finished(const std::string& listener_id);
     std::vector<delivery_job> jobs_for(std::vector<delivery_record> deliveries);
 
     store& db_;
     // Attempts finishing at the same time share a transaction; each worker still waits until its
     // own attempt is recorded before it takes the next delivery.
-    group_commit<std::pair<attempt_record, delivery_record>> attempt_log_;
+    group_commit<attempt_with_state> attempt_log_;
     plugin_registry& plugins_;
     router& routes_;
     dispatcher_settings settings_;

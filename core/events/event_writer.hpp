@@ -9,22 +9,16 @@ namespace herald::core {
 class event_writer {
 public:
     explicit event_writer(store& db)
-        : commit_([&db](const std::vector<const entry*>& batch) {
-              std::vector<std::pair<event_record, std::vector<delivery_record>>> rows;
-              rows.reserve(batch.size());
-              for (const auto* e : batch) rows.push_back(*e);
-              db.insert_events(rows);
-          }) {}
+        : commit_([&db](const std::vector<const event_with_deliveries*>& batch) { db.insert_events(batch); }) {}
 
     /// Blocks until committed; rethrows the store's error if the commit failed.
     void write(const event_record& e, const std::vector<delivery_record>& deliveries) {
-        const entry item{e, deliveries};
+        const event_with_deliveries item{e, deliveries};
         commit_.submit(item);
     }
 
 private:
-    using entry = std::pair<event_record, std::vector<delivery_record>>;
-    group_commit<entry> commit_;
+    group_commit<event_with_deliveries> commit_;
 };
 
 }  // namespace herald::core

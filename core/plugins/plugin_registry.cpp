@@ -95,7 +95,6 @@ bool plugin_registry::activate_locked(plugin_candidate c, const json& config_roo
         for (const auto& n : names) by_name_[n] = instance;
         ordered_.push_back(instance);
         log_->info("plugin {} {} {} loaded from {}", info.kind_name(), info.type_id, info.version, info.file);
-        if (on_added_) on_added_(info);
         return true;
     } catch (const std::exception& e) {
         refuse(file, e.what());
@@ -157,11 +156,6 @@ std::vector<std::shared_ptr<plugin_instance>> plugin_registry::all() const {
 std::vector<plugin_refusal> plugin_registry::refusals() const {
     std::shared_lock lock(mutex_);
     return refusals_;
-}
-
-void plugin_registry::on_added(std::function<void(const plugin_info&)> callback) {
-    std::unique_lock lock(mutex_);
-    on_added_ = std::move(callback);
 }
 
 void plugin_registry::stop_all() {

@@ -7,7 +7,6 @@
 #include <spdlog/logger.h>
 
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,8 +41,6 @@ public:
     std::shared_ptr<plugin_instance> find(const std::string& type_or_alias) const;
     std::vector<std::shared_ptr<plugin_instance>> all() const;
     std::vector<plugin_refusal> refusals() const;
-    /// Called after a plugin is added while running (e.g. to refresh caches).
-    void on_added(std::function<void(const plugin_info&)> callback);
 
     /// Stops services first (no new requests), then notifiers.
     void stop_all();
@@ -66,7 +63,6 @@ private:
     std::vector<plugin_refusal> refusals_;
     std::map<std::string, file_state> files_;
     std::mutex scan_mutex_;
-    std::function<void(const plugin_info&)> on_added_;
 };
 
 }  // namespace herald::core

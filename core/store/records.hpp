@@ -3,6 +3,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace herald::core {
 
@@ -68,5 +70,10 @@ struct attempt_record {
     std::string message;
     std::string response_excerpt;
 };
+
+/// An event with its deliveries, and an attempt with its delivery's new state: what one group
+/// commit writes, many at a time.
+using event_with_deliveries = std::pair<event_record, std::vector<delivery_record>>;
+using attempt_with_state = std::pair<attempt_record, delivery_record>;
 
 }  // namespace herald::core

@@ -244,14 +244,15 @@ void sqlite_store::disable_listener(const std::string& id, const std::string& re
     tx.commit();
 }
 
-void sqlite_store::insert_events(const std::vector<std::pair<event_record, std::vector<delivery_record>>>& batch) {
+void sqlite_store::insert_events(const std::vector<const event_with_deliveries*>& batch) {
     std::lock_guard lock(mutex_);
     SQLite::Transaction tx(db_);
     SQLite::Statement& ev = cached("INSERT INTO events VALUES (?, ?, ?, ?, ?)");
     SQLite::Statement& d = cached("INSERT INTO deliveries (id, event_id, listener_id, state, attempts, next_attempt_ms, "
                                   "last_message, updated_ms, notifier_type_id, config, created_ms) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& [e, deliveries] : batch) {
+    for (const auto* item : batch) {
+        const auto& [e, deliveries] = *item;
         ev.bind(1, e.id);
         ev.bind(2, e.event_type);
         ev.bind(3, e.canonical_type);
@@ -311,13 +312,14 @@ std::vector<attempt_record> sqlite_store::attempts_of_delivery(const std::string
     return out;
 }
 
-void sqlite_store::record_attempts(const std::vector<std::pair<attempt_record, delivery_record>>& batch) {
+void sqlite_store::record_attempts(const std::vector<const attempt_with_state*>& batch) {
     std::lock_guard lock(mutex_);
     SQLite::Transaction tx(db_);
     SQLite::Statement& ins = cached("INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     SQLite::Statement& upd = cached("UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, "
                                     "last_message = ?, updated_ms = ? WHERE id = ?");
-    for (const auto& [a, d] : batch) {
+    for (const auto* item : batch) {
+        const auto& [a, d] = *item;
         ins.bind(1, a.delivery_id);
         ins.bind(2, a.attempt);
         ins.bind(3, static_cast<int64_t>(a.started_ms));

@@ -29,11 +29,9 @@ public:
     virtual void disable_listener(const std::string& id, const std::string& reason) = 0;
 
     /// Stores events and their deliveries in one transaction: after this returns, none can be
-    /// lost. Several events per call is how concurrent fires share one commit (group commit).
-    virtual void insert_events(const std::vector<std::pair<event_record, std::vector<delivery_record>>>& batch) = 0;
-    void insert_event(const event_record& e, const std::vector<delivery_record>& deliveries) {
-        insert_events({{e, deliveries}});
-    }
+    /// lost. Several events per call is how concurrent fires share one commit (group commit);
+    /// the items are the callers' own, not copies.
+    virtual void insert_events(const std::vector<const event_with_deliveries*>& batch) = 0;
     virtual std::optional<event_record> get_event(const std::string& id) = 0;
     virtual std::vector<delivery_record> deliveries_of_event(const std::string& event_id) = 0;
     virtual std::vector<attempt_record> attempts_of_delivery(const std::string& delivery_id) = 0;
@@ -51,8 +49,7 @@ public:
     virtual std::optional<std::string> get_task(const std::string& task_id) = 0;
 
     /// Records finished attempts and their deliveries' new states, all in one transaction.
-    virtual void record_attempts(const std::vector<std::pair<attempt_record, delivery_record>>& batch) = 0;
-    void record_attempt(const attempt_record& a, const delivery_record& new_state) { record_attempts({{a, new_state}}); }
+    virtual void record_attempts(const std::vector<const attempt_with_state*>& batch) = 0;
     /// Deliveries not yet finished (pending or interrupted while delivering), oldest first.
     virtual std::vector<delivery_record> unfinished_deliveries() = 0;
 

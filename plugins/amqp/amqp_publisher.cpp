@@ -37,11 +37,6 @@ amqp_publisher::~amqp_publisher() {
     disconnect();
 }
 
-unsigned amqp_publisher::connections_opened() const {
-    std::lock_guard lock(mutex_);
-    return opened_;
-}
-
 std::string amqp_publisher::where() const { return host_ + ":" + std::to_string(port_); }
 
 void amqp_publisher::disconnect() {
@@ -92,7 +87,6 @@ void amqp_publisher::connect() {
         throw std::runtime_error("the broker at " + where() + " refused the login of user '" + info.user +
                                  "' on vhost '" + vhost + "': " + why);
     }
-    ++opened_;
     open_channel();
 }
 

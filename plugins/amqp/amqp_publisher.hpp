@@ -40,8 +40,6 @@ public:
     amqp_publisher& operator=(const amqp_publisher&) = delete;
 
     herald::sdk::delivery_result publish(const message& m);
-    /// Connections opened so far (one unless the broker went away).
-    unsigned connections_opened() const;
 
 private:
     struct pending {
@@ -64,12 +62,11 @@ private:
     std::condition_variable batch_done_;
     std::vector<pending*> queue_;
     bool publishing_ = false;
-    mutable std::mutex mutex_;  // the connection: held by the one caller publishing a batch
+    std::mutex mutex_;  // the connection: held by the one caller publishing a batch
     amqp_connection_state_t conn_ = nullptr;
     amqp_channel_t channel_ = 0;
     uint64_t next_tag_ = 1;
     std::set<std::string> declared_;  // exchanges known to exist on this connection
-    unsigned opened_ = 0;
     std::string host_;
     int port_ = 0;
 };

@@ -16,7 +16,6 @@ Poco::Net::Context::Ptr connection_pool::context_for(const std::string& ca_path)
 }
 
 std::unique_ptr<Poco::Net::HTTPClientSession> connection_pool::open(const destination& d) {
-    ++opened_;
     std::unique_ptr<Poco::Net::HTTPClientSession> s;
     if (d.scheme == "https") s = std::make_unique<Poco::Net::HTTPSClientSession>(d.host, d.port, context_for(d.ca_path));
     else s = std::make_unique<Poco::Net::HTTPClientSession>(d.host, d.port);
@@ -51,9 +50,5 @@ void connection_pool::release(const destination& d, std::unique_ptr<Poco::Net::H
     freed_.notify_one();
 }
 
-std::size_t connection_pool::opened() const {
-    std::lock_guard lock(mutex_);
-    return opened_;
-}
 
 }  // namespace herald::http

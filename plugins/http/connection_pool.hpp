@@ -34,8 +34,6 @@ public:
     /// Returns a session; `reusable` = the exchange completed and the server kept the connection.
     void release(const destination& d, std::unique_ptr<Poco::Net::HTTPClientSession> s, bool reusable);
 
-    /// Connections opened since start (for tests and metrics).
-    std::size_t opened() const;
 
 private:
     struct slot {
@@ -46,11 +44,10 @@ private:
     Poco::Net::Context::Ptr context_for(const std::string& ca_path);
 
     std::size_t max_;
-    mutable std::mutex mutex_;
+    std::mutex mutex_;
     std::condition_variable freed_;
     std::map<std::string, slot> slots_;
     std::map<std::string, Poco::Net::Context::Ptr> contexts_;
-    std::size_t opened_ = 0;
 };
 
 }  // namespace herald::http

@@ -14,8 +14,6 @@ public:
     herald::sdk::delivery_result send(const webhook_request& request, std::chrono::milliseconds timeout,
                                       const std::string& ca_path);
 
-    const connection_pool& pool() const { return pool_; }
-
 private:
     connection_pool pool_;
 };
