@@ -46,4 +46,23 @@ herald_status plugin_instance::deliver(const herald_event& event, herald_deliver
     return descriptor_.deliver(state_, &event, &result);
 }
 
+herald_status plugin_instance::deliver_batch(const herald_event* events, std::size_t count,
+                                             herald_delivery_result* results) const {
+    if (state_ == nullptr) return HERALD_STATUS_ERROR;
+    if (descriptor_.deliver_batch != nullptr) return descriptor_.deliver_batch(state_, events, count, results);
+    if (descriptor_.deliver == nullptr) return HERALD_STATUS_ERROR;
+    // An ABI 1.1 plugin's strings live only until its next call: keep copies, valid (like a
+    // batch's) until this thread's next batch.
+    static thread_local std::vector<std::string> kept;
+    kept.assign(2 * count, std::string());
+    herald_status status = HERALD_STATUS_OK;
+    for (std::size_t i = 0; i < count; ++i) {
+        herald_delivery_result& r = results[i];
+        if (descriptor_.deliver(state_, &events[i], &r) != HERALD_STATUS_OK) status = HERALD_STATUS_ERROR;
+        if (r.message) r.message = (kept[2 * i] = r.message).c_str();
+        if (r.response_excerpt) r.response_excerpt = (kept[2 * i + 1] = r.response_excerpt).c_str();
+    }
+    return status;
+}
+
 }  // namespace herald::core

@@ -55,6 +55,10 @@ public:
 
     /// Calls the plugin's deliver; never throws.
     herald_status deliver(const herald_event& event, herald_delivery_result& result) const;
+    /// Delivers one listener's events at once through the plugin's deliver_batch (ABI 1.2), or
+    /// one by one through deliver for an older plugin. Never throws; each result must be zeroed
+    /// with its struct_size set. A plugin-wide ERROR leaves results the plugin did not fill at 0.
+    herald_status deliver_batch(const herald_event* events, std::size_t count, herald_delivery_result* results) const;
     /// Stops the plugin's threads (idempotent); destroy happens in the destructor.
     void stop();
 

@@ -19,8 +19,12 @@ public:
     explicit group_commit(std::function<void(const std::vector<const T*>&)> commit, std::size_t max_batch = 1024)
         : commit_(std::move(commit)), max_batch_(max_batch) {}
 
-    void submit(const T& item) {
-        slot mine{&item};
+    void submit(const T& item) { submit(&item, 1); }
+
+    /// Submits `count` items that are committed together (a delivery batch's attempts).
+    void submit(const T* items, std::size_t count) {
+        if (count == 0) return;
+        slot mine{items, count};
         std::unique_lock lock(mutex_);
         queue_.push_back(&mine);
         while (!mine.done) {
@@ -31,13 +35,16 @@ public:
                 continue;
             }
             committing_ = true;
-            const std::size_t n = std::min(queue_.size(), max_batch_);
+            // Whole slots only, at least one, up to about max_batch items.
+            std::size_t n = 0, total = 0;
+            while (n < queue_.size() && (n == 0 || total + queue_[n]->count <= max_batch_)) total += queue_[n++]->count;
             std::vector<slot*> batch(queue_.begin(), queue_.begin() + static_cast<long>(n));
             queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
             lock.unlock();
             std::vector<const T*> items;
-            items.reserve(batch.size());
-            for (auto* s : batch) items.push_back(s->item);
+            items.reserve(total);
+            for (auto* s : batch)
+                for (std::size_t i = 0; i < s->count; ++i) items.push_back(s->items + i);
             std::exception_ptr error;
             try {
                 commit_(items);
@@ -58,7 +65,8 @@ public:
 
 private:
     struct slot {
-        const T* item;
+        const T* items;
+        std::size_t count;
         bool done = false;
         std::exception_ptr error;
         std::condition_variable wake;

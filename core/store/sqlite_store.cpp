@@ -1,5 +1,7 @@
 #include "store/sqlite_store.hpp"
 
+#include "store/sqlite_schema.hpp"
+
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
@@ -112,65 +114,7 @@ SQLite::Statement& sqlite_store::cached(const char* sql) {
     return *it->second;
 }
 
-void sqlite_store::migrate() {
-    db_.exec(R"sql(
-CREATE TABLE IF NOT EXISTS listeners (
-  id TEXT PRIMARY KEY,
-  notifier_type_id TEXT NOT NULL,
-  notifier_config TEXT NOT NULL,
-  event_types TEXT NOT NULL,
-  created_ms INTEGER NOT NULL,
-  updated_ms INTEGER NOT NULL,
-  enabled INTEGER NOT NULL DEFAULT 1,
-  retry_schedule_ms TEXT
-);
-CREATE TABLE IF NOT EXISTS events (
-  id TEXT PRIMARY KEY,
-  event_type TEXT NOT NULL,
-  canonical_type TEXT NOT NULL,
-  document TEXT NOT NULL,
-  fired_ms INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS deliveries (
-  id TEXT PRIMARY KEY,
-  event_id TEXT NOT NULL REFERENCES events(id),
-  listener_id TEXT NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_ms INTEGER NOT NULL,
-  last_message TEXT NOT NULL DEFAULT '',
-  updated_ms INTEGER NOT NULL,
-  notifier_type_id TEXT NOT NULL DEFAULT '',
-  config TEXT NOT NULL DEFAULT '',
-  created_ms INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries(event_id);
-CREATE INDEX IF NOT EXISTS deliveries_by_listener ON deliveries(listener_id, created_ms DESC);
-CREATE TABLE IF NOT EXISTS outbox_lease (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  holder TEXT NOT NULL,
-  until_ms INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tasks (
-  task_id TEXT PRIMARY KEY,
-  report TEXT NOT NULL,
-  updated_ms INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS deliveries_unfinished ON deliveries(state, next_attempt_ms)
-  WHERE state IN ('pending', 'delivering');
-CREATE TABLE IF NOT EXISTS attempts (
-  delivery_id TEXT NOT NULL REFERENCES deliveries(id),
-  attempt INTEGER NOT NULL,
-  started_ms INTEGER NOT NULL,
-  duration_ms INTEGER NOT NULL,
-  outcome TEXT NOT NULL,
-  status_code INTEGER NOT NULL,
-  message TEXT NOT NULL,
-  response_excerpt TEXT NOT NULL,
-  PRIMARY KEY (delivery_id, attempt)
-);
-)sql");
-}
+void sqlite_store::migrate() { apply_sqlite_schema(db_); }
 
 std::vector<listener_record> sqlite_store::list_listeners() {
     std::lock_guard lock(mutex_);
@@ -291,8 +235,11 @@ std::optional<event_record> sqlite_store::get_event(const std::string& id) {
 std::vector<delivery_record> sqlite_store::deliveries_of_event(const std::string& event_id) {
     std::lock_guard lock(mutex_);
     SQLite::Statement q(db_, std::string("SELECT ") + k_delivery_columns +
-                                 " FROM deliveries d WHERE event_id = ? ORDER BY listener_id");
-    q.bind(1, event_id);
+                                 " FROM deliveries d WHERE d.id > ? AND d.id < ? ORDER BY d.id");
+    // A delivery id is "<event id>-<listener id>" (or "-system"): the event's deliveries are a
+    // range of the primary key ('.' sorts right after '-').
+    q.bind(1, event_id + "-");
+    q.bind(2, event_id + ".");
     std::vector<delivery_record> out;
     while (q.executeStep()) out.push_back(read_delivery(q));
     return out;

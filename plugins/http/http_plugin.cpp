@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <vector>
 
 namespace herald::http {
 
@@ -41,12 +42,24 @@ public:
     ~http_notifier() { Poco::Net::uninitializeSSL(); }
 
     herald::sdk::delivery_result deliver(const herald::sdk::event& ev) {
+        return std::move(deliver_batch({ev}).front());
+    }
+
+    /// One listener's due events, all in flight at once (see http_sender::send_all).
+    std::vector<herald::sdk::delivery_result> deliver_batch(const std::vector<herald::sdk::event>& events) {
         const auto now = std::chrono::system_clock::now();
         const long long ts = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-        const webhook_request request =
-            render_request(ev.config, std::string(ev.document), std::string(ev.delivery_id), ts, user_agent_);
-        const auto timeout = std::chrono::milliseconds(ev.config.value("timeout_ms", 15000));
-        return sender_.send(request, timeout, ev.config.value("ca_path", std::string()));
+        std::vector<webhook_request> requests;
+        requests.reserve(events.size());  // `batch` points into it
+        std::vector<outgoing> batch;
+        batch.reserve(events.size());
+        for (const auto& ev : events) {
+            requests.push_back(
+                render_request(ev.config, std::string(ev.document), std::string(ev.delivery_id), ts, user_agent_));
+            batch.push_back({&requests.back(), std::chrono::milliseconds(ev.config.value("timeout_ms", 15000)),
+                             ev.config.value("ca_path", std::string())});
+        }
+        return sender_.send_all(batch);
     }
 
 private:

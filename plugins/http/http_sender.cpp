@@ -9,6 +9,7 @@
 #include <Poco/URI.h>
 
 #include <istream>
+#include <optional>
 #include <ostream>
 
 namespace herald::http {
@@ -42,50 +43,106 @@ bool stale_connection(const Poco::Exception& e) {
            dynamic_cast<const Poco::Net::MessageException*>(&e);
 }
 
+/// One request of a batch on its way.
+struct exchange {
+    std::size_t index;
+    destination where;
+    std::string target;  // path and query
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    bool reused = false;
+    bool second_try = false;  // already failed once on a stale kept-alive connection
+};
+
 }  // namespace
 
 delivery_result http_sender::send(const webhook_request& request, std::chrono::milliseconds timeout,
                                   const std::string& ca_path) {
-    const Poco::URI uri(request.url);
-    const destination d{uri.getScheme(), uri.getHost(), uri.getPort(), ca_path};
-    const std::string where = redact_url(request.url);
-    std::string target = uri.getPathEtc();
-    if (target.empty()) target = "/";
+    return std::move(send_all({outgoing{&request, timeout, ca_path}}).front());
+}
 
-    for (int round = 0; round < 2; ++round) {
-        bool reused = false;
-        auto session = pool_.acquire(d, timeout, reused);
-        if (!session)
-            return delivery_result::retry("every connection to " + d.scheme + "://" + d.host + ":" +
-                                          std::to_string(d.port) + " stayed busy for " +
-                                          std::to_string(timeout.count()) + " ms");
-        session->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000));
-        try {
-            Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, target, Poco::Net::HTTPMessage::HTTP_1_1);
-            req.setKeepAlive(true);
-            for (const auto& [name, value] : request.headers) req.set(name, value);
-            req.setContentLength(static_cast<std::streamsize>(request.body.size()));
-            session->sendRequest(req).write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
-            Poco::Net::HTTPResponse resp;
-            std::istream& in = session->receiveResponse(resp);
-            std::string excerpt;
-            const bool drained = read_response(in, excerpt);
-            const int status = static_cast<int>(resp.getStatus());
-            const std::string retry_after = resp.get("Retry-After", "");
-            pool_.release(d, std::move(session), drained && resp.getKeepAlive());
-            auto result = classify(status, request.url, retry_after, std::chrono::system_clock::now());
-            result.with_response(std::move(excerpt));
-            return result;
-        } catch (const Poco::Exception& e) {
-            pool_.release(d, nullptr, false);
-            if (reused && round == 0 && stale_connection(e)) continue;  // once more on a fresh connection
-            return delivery_result::retry("cannot deliver to " + where + ": " + e.displayText());
-        } catch (const std::exception& e) {
-            pool_.release(d, nullptr, false);
-            return delivery_result::retry("cannot deliver to " + where + ": " + e.what());
+std::vector<delivery_result> http_sender::send_all(const std::vector<outgoing>& batch) {
+    std::vector<std::optional<delivery_result>> results(batch.size());
+    auto fail = [&](exchange& x, const std::string& why) {
+        pool_.release(x.where, nullptr, false);
+        x.session.reset();
+        results[x.index] = delivery_result::retry("cannot deliver to " + redact_url(batch[x.index].request->url) +
+                                                  ": " + why);
+    };
+    // A stale kept-alive connection gets the request once more, on a fresh connection, next round.
+    auto stale_or_fail = [&](exchange& x, const Poco::Exception& e, std::vector<exchange>& next) {
+        const bool again = x.reused && !x.second_try && stale_connection(e);
+        fail(x, e.displayText());
+        if (again) {
+            results[x.index].reset();
+            x.second_try = true;
+            next.push_back(std::move(x));
         }
+    };
+
+    std::vector<exchange> waiting;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const Poco::URI uri(batch[i].request->url);
+        std::string target = uri.getPathEtc();
+        waiting.push_back({i, destination{uri.getScheme(), uri.getHost(), uri.getPort(), batch[i].ca_path},
+                           target.empty() ? "/" : target});
     }
-    return delivery_result::retry("cannot deliver to " + where + ": the connection was closed twice");
+    while (!waiting.empty()) {
+        std::vector<exchange> sent, next;
+        for (auto& x : waiting) {
+            const outgoing& out = batch[x.index];
+            // Only a round's first request may wait for a free connection: a later one would be
+            // waiting for a connection this very round holds.
+            x.session = pool_.acquire(x.where, sent.empty() ? out.timeout : std::chrono::milliseconds(0), x.reused);
+            if (!x.session) {
+                if (!sent.empty()) {
+                    next.push_back(std::move(x));
+                    continue;
+                }
+                results[x.index] = delivery_result::retry(
+                    "every connection to " + x.where.scheme + "://" + x.where.host + ":" +
+                    std::to_string(x.where.port) + " stayed busy for " + std::to_string(out.timeout.count()) + " ms");
+                continue;
+            }
+            x.session->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(out.timeout.count()) * 1000));
+            try {
+                Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, x.target, Poco::Net::HTTPMessage::HTTP_1_1);
+                req.setKeepAlive(true);
+                for (const auto& [name, value] : out.request->headers) req.set(name, value);
+                req.setContentLength(static_cast<std::streamsize>(out.request->body.size()));
+                std::ostream& body = x.session->sendRequest(req);
+                body.write(out.request->body.data(), static_cast<std::streamsize>(out.request->body.size()));
+                body.flush();  // on the wire now, not when the answer is first read
+                sent.push_back(std::move(x));
+            } catch (const Poco::Exception& e) {
+                stale_or_fail(x, e, next);
+            } catch (const std::exception& e) {
+                fail(x, e.what());
+            }
+        }
+        for (auto& x : sent) {
+            try {
+                Poco::Net::HTTPResponse resp;
+                std::istream& in = x.session->receiveResponse(resp);
+                std::string excerpt;
+                const bool drained = read_response(in, excerpt);
+                const int status = static_cast<int>(resp.getStatus());
+                const std::string retry_after = resp.get("Retry-After", "");
+                pool_.release(x.where, std::move(x.session), drained && resp.getKeepAlive());
+                auto result = classify(status, batch[x.index].request->url, retry_after, std::chrono::system_clock::now());
+                result.with_response(std::move(excerpt));
+                results[x.index] = std::move(result);
+            } catch (const Poco::Exception& e) {
+                stale_or_fail(x, e, next);
+            } catch (const std::exception& e) {
+                fail(x, e.what());
+            }
+        }
+        waiting = std::move(next);
+    }
+    std::vector<delivery_result> out;
+    out.reserve(results.size());
+    for (auto& r : results) out.push_back(std::move(*r));
+    return out;
 }
 
 }  // namespace herald::http

@@ -28,7 +28,7 @@ class CommandLineTest(unittest.TestCase):
     def test_version_and_help(self):
         r = run("--version")
         self.assertEqual(r.returncode, 0)
-        self.assertRegex(r.stdout, r"^heraldd \d+\.\d+\.\d+ \(plugin ABI 1\.1\)")
+        self.assertRegex(r.stdout, r"^heraldd \d+\.\d+\.\d+ \(plugin ABI 1\.2\)")
         r = run("--help")
         self.assertEqual(r.returncode, 0)
         for opt in ("--config", "--set", "--check-config", "--list-plugins", "--describe-plugin", "--hash-password"):
@@ -86,7 +86,7 @@ class CommandLineTest(unittest.TestCase):
     def test_list_and_describe_plugins(self):
         r = run("--list-plugins", "--config", self.server.config)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertRegex(r.stdout, r"recorder\s+notifier\s+tape\s+0\.1\.0\s+1\.1\s+\S+recorder\.so")
+        self.assertRegex(r.stdout, r"recorder\s+notifier\s+tape\s+0\.1\.0\s+1\.2\s+\S+recorder\.so")
         self.assertRegex(r.stdout, r"rest\s+service")
         r = run("--describe-plugin", "tape", "--config", self.server.config)
         self.assertEqual(r.returncode, 0, r.stderr)

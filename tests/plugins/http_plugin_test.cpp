@@ -52,6 +52,32 @@ struct http_world {
     }
 };
 
+/// One listener's events delivered as one batch; results[i] answers delivery_ids[i].
+std::vector<result> deliver_batch(http_world& w, const json& config, const std::vector<std::string>& delivery_ids) {
+    const std::string cfg = config.dump();
+    std::vector<herald_event> evs(delivery_ids.size());
+    std::vector<herald_delivery_result> rs(delivery_ids.size());
+    for (std::size_t i = 0; i < evs.size(); ++i) {
+        herald_event& ev = evs[i];
+        ev.struct_size = sizeof ev;
+        ev.event_id = "evt";
+        ev.delivery_id = delivery_ids[i].c_str();
+        ev.listener_id = "lst";
+        ev.event_type = "repo.sync.finish";
+        ev.document_json = k_doc.c_str();
+        ev.document_len = k_doc.size();
+        ev.config_json = cfg.c_str();
+        ev.attempt = 1;
+        rs[i].struct_size = sizeof rs[i];
+    }
+    REQUIRE(w.plugin->deliver_batch(evs.data(), evs.size(), rs.data()) == HERALD_STATUS_OK);
+    std::vector<result> out;
+    for (const auto& r : rs)
+        out.push_back({r.outcome, r.retry_after_ms, r.status_code, r.message ? r.message : "",
+                       r.response_excerpt ? r.response_excerpt : ""});
+    return out;
+}
+
 std::string hmac_b64(const std::string& key, const std::string& msg) {
     unsigned char mac[32];
     unsigned int n = 0;
@@ -116,6 +142,44 @@ TEST_CASE("keep-alive connections are reused", "[http]") {
     for (int i = 0; i < 20; ++i) REQUIRE(w.deliver({{"url", sink.url()}}).outcome == HERALD_OUTCOME_OK);
     CHECK(sink.requests().size() == 20);
     CHECK(sink.connections() == 1);
+}
+
+TEST_CASE("a batch is in flight at once, within the connection bound, each answer to its own event", "[http]") {
+    http_world w;  // at most 2 connections per destination
+    test::http_sink sink;
+    // Odd deliveries are refused; every answer names the delivery it answers.
+    sink.respond_with([](const test::recorded_request& r) {
+        const std::string id = r.headers.at("webhook-id");
+        const bool odd = (id.back() - '0') % 2 == 1;
+        return test::http_sink::answer{odd ? 503 : 200, {}, "for " + id, std::chrono::milliseconds(100)};
+    });
+    const json cfg{{"url", sink.url()}, {"secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}};
+    const std::vector<std::string> ids{"d0", "d1", "d2", "d3", "d4"};
+    auto rs = deliver_batch(w, cfg, ids);
+    REQUIRE(rs.size() == ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        INFO(ids[i]);
+        CHECK(rs[i].excerpt == "for " + ids[i]);
+        CHECK(rs[i].status == (i % 2 ? 503 : 200));
+        CHECK(rs[i].outcome == (i % 2 ? HERALD_OUTCOME_RETRY : HERALD_OUTCOME_OK));
+    }
+    CHECK(sink.requests().size() == 5);
+    CHECK(sink.most_concurrent() == 2);  // overlapped, and never above the bound
+    CHECK(sink.connections() == 2);      // and kept alive across the rounds
+}
+
+TEST_CASE("a batch to a receiver that is down says so for every event", "[http]") {
+    http_world w;
+    std::string url;
+    {
+        test::http_sink gone;
+        url = gone.url();
+    }
+    auto rs = deliver_batch(w, {{"url", url}}, {"a", "b", "c"});
+    for (const auto& r : rs) {
+        CHECK(r.outcome == HERALD_OUTCOME_RETRY);
+        CHECK_THAT(r.message, Catch::StartsWith("cannot deliver to " + url));
+    }
 }
 
 TEST_CASE("a receiver that is down or too slow means retry", "[http]") {

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <functional>
 #include <set>
 #include <string>
 #include <thread>
@@ -66,9 +67,19 @@ public:
         std::lock_guard lock(mutex_);
         answer_ = std::move(a);
     }
+    /// Answers each request by what it carries (takes precedence over respond()).
+    void respond_with(std::function<answer(const recorded_request&)> f) {
+        std::lock_guard lock(mutex_);
+        answer_for_ = std::move(f);
+    }
     std::vector<recorded_request> requests() const {
         std::lock_guard lock(mutex_);
         return requests_;
+    }
+    /// The most requests the sink was handling at the same moment.
+    int most_concurrent() const {
+        std::lock_guard lock(mutex_);
+        return most_active_;
     }
     std::size_t connections() const {
         std::lock_guard lock(mutex_);
@@ -94,12 +105,18 @@ private:
                 std::lock_guard lock(sink.mutex_);
                 sink.requests_.push_back(r);
                 sink.clients_.insert(r.client);
-                a = sink.answer_;
+                a = sink.answer_for_ ? sink.answer_for_(r) : sink.answer_;
+                ++sink.active_;
+                sink.most_active_ = std::max(sink.most_active_, sink.active_);
             }
             if (a.delay.count()) std::this_thread::sleep_for(a.delay);
             resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(a.status));
             for (const auto& [k, v] : a.headers) resp.set(k, v);
             resp.setContentLength(static_cast<std::streamsize>(a.body.size()));
+            {
+                std::lock_guard lock(sink.mutex_);
+                --sink.active_;
+            }
             resp.send() << a.body;
         }
         http_sink& sink;
@@ -114,6 +131,8 @@ private:
 
     mutable std::mutex mutex_;
     answer answer_;
+    std::function<answer(const recorded_request&)> answer_for_;
+    int active_ = 0, most_active_ = 0;
     std::vector<recorded_request> requests_;
     std::set<std::string> clients_;
     std::unique_ptr<Poco::Net::ServerSocket> socket_;

@@ -15,8 +15,8 @@
  *    Strings a plugin returns stay valid until its next call on the same object. Replies the host
  *    returns (herald_reply) are owned by the plugin once returned and released with `free_reply`.
  *  - Enums start at 1; 0 always means "invalid / not set".
- *  - Threads: `deliver` may be called concurrently from several host threads on one plugin
- *    object; a plugin that is not thread-safe must serialise internally. `create`, `start`,
+ *  - Threads: `deliver` and `deliver_batch` may be called concurrently from several host threads
+ *    on one plugin object; a plugin that is not thread-safe must serialise internally. `create`, `start`,
  *    `stop` and `destroy` are called once each, in that order, from one thread. After `stop`
  *    returns no plugin code runs (the plugin has joined its own threads).
  */
@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define HERALD_ABI_MAJOR 1
-#define HERALD_ABI_MINOR 1
+#define HERALD_ABI_MINOR 2
 
 /** Name of the one symbol every plugin exports (see herald_plugin_entry_fn). */
 #define HERALD_PLUGIN_ENTRY_SYMBOL "herald_plugin_entry"
@@ -207,6 +207,16 @@ typedef struct herald_plugin_descriptor {
     herald_status (*deliver)(void* state, const herald_event* event, herald_delivery_result* result);
     /** Required. The last error on this object, or "" — valid until the next call on it. */
     const char* (*last_error)(void* state);
+
+    /* ---- ABI 1.2 ---- */
+    /** Optional for notifiers (NULL = the host calls `deliver` once per event). Delivers `count`
+     *  events of one listener at once, so the plugin can overlap their round trips (the http
+     *  plugin has them all in flight on separate connections), and fills results[i] for
+     *  events[i]; the host zeroes each result and sets its struct_size first. Strings in the
+     *  results stay valid until the calling thread's next call into the plugin. Returns ERROR
+     *  only when it could decide no outcome at all (the host then treats every event as RETRY). */
+    herald_status (*deliver_batch)(void* state, const herald_event* events, size_t count,
+                                   herald_delivery_result* results);
 } herald_plugin_descriptor;
 
 /** Signature of the exported entry symbol `herald_plugin_entry`. Never NULL, never throws. */

@@ -12,6 +12,9 @@
 ///       static constexpr const char* documentation = my_readme;      // optional
 ///       my_notifier(const herald::sdk::host&, const nlohmann::json& server_config);
 ///       herald::sdk::delivery_result deliver(const herald::sdk::event&);      // notifiers
+///       std::vector<herald::sdk::delivery_result>                             // optional: one
+///           deliver_batch(const std::vector<herald::sdk::event>&);            // listener's events
+///                                                                             // at once
 ///       void start();  void stop();                                          // optional
 ///   };
 ///   HERALD_NOTIFIER_PLUGIN(my_notifier)      // or HERALD_SERVICE_PLUGIN(my_service)
@@ -26,10 +29,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <exception>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 HERALD_SDK_NAMESPACE_BEGIN
 namespace detail {
@@ -54,6 +60,13 @@ template <class, class = void> struct has_deliver : std::false_type {};
 template <class T>
 struct has_deliver<T, std::void_t<decltype(std::declval<T&>().deliver(std::declval<const event&>()))>>
     : std::is_convertible<decltype(std::declval<T&>().deliver(std::declval<const event&>())), delivery_result> {};
+
+template <class, class = void> struct has_deliver_batch : std::false_type {};
+template <class T>
+struct has_deliver_batch<
+    T, std::void_t<decltype(std::declval<T&>().deliver_batch(std::declval<const std::vector<event>&>()))>>
+    : std::is_convertible<decltype(std::declval<T&>().deliver_batch(std::declval<const std::vector<event>&>())),
+                          std::vector<delivery_result>> {};
 
 template <class T, herald_plugin_kind Kind>
 constexpr bool check_plugin_class() {
@@ -191,6 +204,72 @@ struct glue {
             return HERALD_STATUS_ERROR;
         }
     }
+    /// A batch is one listener's events, so the config is parsed once, not once per event; a
+    /// class without deliver_batch gets its deliver called for each event in turn.
+    static herald_status deliver_batch(void* state, const herald_event* evs, size_t count,
+                                       herald_delivery_result* out) {
+        auto* self = static_cast<instance<T>*>(state);
+        if constexpr (has_deliver<T>::value) {
+            static thread_local std::vector<std::string> messages, excerpts;
+            static thread_local std::string error;
+            try {
+                std::vector<nlohmann::json> configs;
+                configs.reserve(count);  // events refer into it: it must never reallocate
+                std::vector<event> events;
+                events.reserve(count);
+                for (size_t i = 0; i < count; ++i) {
+                    const herald_event* ev = &evs[i];
+                    const char* cfg = ev->config_json ? ev->config_json : "";
+                    const bool same = i > 0 && (evs[i - 1].config_json == ev->config_json ||
+                                                std::strcmp(evs[i - 1].config_json ? evs[i - 1].config_json : "",
+                                                            cfg) == 0);
+                    if (!same) configs.push_back(*cfg ? nlohmann::json::parse(cfg) : nlohmann::json::object());
+                    events.push_back(event{ev->event_id ? ev->event_id : "", ev->delivery_id ? ev->delivery_id : "",
+                                           ev->listener_id ? ev->listener_id : "",
+                                           ev->event_type ? ev->event_type : "",
+                                           std::string_view(ev->document_json ? ev->document_json : "",
+                                                            ev->document_len),
+                                           configs.back(), ev->attempt, ev->fired_at_ms});
+                }
+                std::vector<delivery_result> results;
+                if constexpr (has_deliver_batch<T>::value) {
+                    results = self->obj.deliver_batch(events);
+                    if (results.size() != count)
+                        throw std::logic_error("deliver_batch returned " + std::to_string(results.size()) +
+                                               " results for " + std::to_string(count) + " events");
+                } else {
+                    results.reserve(count);
+                    for (const auto& e : events) results.push_back(self->obj.deliver(e));
+                }
+                messages.resize(count);
+                excerpts.resize(count);
+                for (size_t i = 0; i < count; ++i) {
+                    messages[i] = std::move(results[i].message);
+                    excerpts[i] = std::move(results[i].response_excerpt);
+                    out[i].outcome = results[i].outcome;
+                    out[i].retry_after_ms = results[i].retry_after ? results[i].retry_after->count() : -1;
+                    out[i].status_code = results[i].status_code;
+                    out[i].message = messages[i].c_str();
+                    out[i].response_excerpt = excerpts[i].empty() ? nullptr : excerpts[i].c_str();
+                }
+                return HERALD_STATUS_OK;
+            } catch (...) {
+                error = describe_exception();
+                for (size_t i = 0; i < count; ++i) {
+                    out[i].outcome = HERALD_OUTCOME_RETRY;
+                    out[i].retry_after_ms = -1;
+                    out[i].message = error.c_str();
+                }
+                return HERALD_STATUS_ERROR;
+            }
+        } else {
+            (void)self;
+            (void)evs;
+            (void)count;
+            (void)out;
+            return HERALD_STATUS_ERROR;
+        }
+    }
     static const char* last_error(void* state) {
         return state ? static_cast<instance<T>*>(state)->last_error.c_str() : "";
     }
@@ -219,6 +298,7 @@ const herald_plugin_descriptor* describe() {
         x.destroy = &glue<T>::destroy;
         x.deliver = Kind == HERALD_PLUGIN_NOTIFIER ? &glue<T>::deliver : nullptr;
         x.last_error = &glue<T>::last_error;
+        x.deliver_batch = Kind == HERALD_PLUGIN_NOTIFIER ? &glue<T>::deliver_batch : nullptr;
         return x;
     }();
     return &d;
