@@ -79,6 +79,14 @@ bool dispatcher::enqueue(delivery_job job) {
     return true;
 }
 
+bool dispatcher::batching(const std::string& listener) const {
+    if (listener.empty()) return false;
+    const auto l = routes_.get(listener);
+    if (!l) return false;
+    const auto plugin = plugins_.find(l->notifier_type_id);
+    return plugin && plugin->batches();
+}
+
 void dispatcher::promote_due(long long now) {
     while (!later_.empty() && later_.top().delivery.next_attempt_ms <= now) {
         // priority_queue::top is const; the job is copied once when its retry comes due.
@@ -139,9 +147,10 @@ void dispatcher::work() {
         runnable_.pop_front();
         lane& l = lanes_[listener];  // references into an unordered_map survive rehashing
         l.runnable = false;
-        // System deliveries have different notifiers each: one at a time. A listener's: all that
-        // are due, up to its in-flight bound.
-        const std::size_t room = listener.empty() ? 1 : static_cast<std::size_t>(settings_.max_in_flight_per_listener - l.in_flight);
+        // A listener whose plugin overlaps a batch: all its due deliveries, up to its in-flight
+        // bound. Otherwise (and for system deliveries, which each name their own notifier) one
+        // per worker, so the bound is reached with threads instead.
+        const std::size_t room = batching(listener) ? static_cast<std::size_t>(settings_.max_in_flight_per_listener - l.in_flight) : 1;
         const std::size_t n = std::min(room, l.due.size());
         batch.clear();
         for (std::size_t i = 0; i < n; ++i) {

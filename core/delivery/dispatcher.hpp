@@ -4,9 +4,9 @@
 // unfinished ones are picked up again (recover()). At most `max_in_flight_per_listener`
 // attempts of one listener run at once, so a slow receiver cannot take every worker.
 //
-// Work is kept per listener (a "lane"). A worker takes every due delivery of one listener up to
-// that bound as one batch: the plugin overlaps their round trips (deliver_batch) and their
-// attempts are recorded in one transaction. Under load this turns the per-delivery thread
+// Work is kept per listener (a "lane"). When the listener's plugin takes batches, a worker takes
+// every due delivery of that listener up to the bound as one batch: the plugin overlaps their
+// round trips (deliver_batch) and their attempts are recorded in one transaction. Under load this turns the per-delivery thread
 // hand-offs and commits — which the profile showed dominating — into per-batch ones; at low
 // load a batch is one delivery and nothing waits to fill it. Batching per listener, not across
 // listeners, keeps a slow receiver from holding up anyone else's deliveries.
@@ -82,6 +82,8 @@ private:
     /// Caller holds mutex_; returns whether a worker should be woken.
     bool enqueue(delivery_job job);
     bool can_run(const std::string& listener, const lane& l) const;
+    /// Does this listener's plugin take batches (deliver_batch)?
+    bool batching(const std::string& listener) const;
     void attempt_batch(std::vector<delivery_job>& jobs);
     std::vector<delivery_job> jobs_for(std::vector<delivery_record> deliveries);
 

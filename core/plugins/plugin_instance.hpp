@@ -59,6 +59,9 @@ public:
     /// one by one through deliver for an older plugin. Never throws; each result must be zeroed
     /// with its struct_size set. A plugin-wide ERROR leaves results the plugin did not fill at 0.
     herald_status deliver_batch(const herald_event* events, std::size_t count, herald_delivery_result* results) const;
+    /// Does the plugin overlap the events of a batch (ABI 1.2 deliver_batch)? Otherwise the
+    /// dispatcher hands it one event per worker.
+    bool batches() const { return descriptor_.deliver_batch != nullptr; }
     /// Stops the plugin's threads (idempotent); destroy happens in the destructor.
     void stop();
 

@@ -24,6 +24,8 @@ class HttpSink:
         self.script = list(script or [])
         self.delay = delay
         self.lock = threading.Lock()
+        self.active = 0
+        self.most_active = 0  # the most requests being answered at the same moment
         sink = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -36,8 +38,12 @@ class HttpSink:
                                           "body": body.decode(), "t": time.time()})
                     status = sink.script.pop(0) if sink.script else sink.status
                     delay = sink.delay
+                    sink.active += 1
+                    sink.most_active = max(sink.most_active, sink.active)
                 if delay:
                     time.sleep(delay)
+                with sink.lock:
+                    sink.active -= 1
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()

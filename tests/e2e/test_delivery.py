@@ -2,10 +2,11 @@
 per-listener bounds and schedules, wildcard subscriptions, task reports."""
 
 import json
+import os
 import time
 import unittest
 
-from harness import Server, wait_for
+from harness import Server, read_jsonl, wait_for
 from sinks import HttpSink
 
 
@@ -180,6 +181,31 @@ class DeliveryTest(unittest.TestCase):
             what="a delivering delivery")
         # The slow one got at most 2 at a time: after ~1 s it cannot have seen all 10.
         self.assertLess(len(slow.received()), 10)
+
+    def test_a_listeners_deliveries_overlap_up_to_its_bound_and_no_further(self):
+        # The http plugin takes batches: one worker has up to the bound in flight at once.
+        self.start("--set", "delivery.workers=1", "--set", "delivery.max_in_flight_per_listener=3")
+        slow = self.sink(delay=0.3)
+        self.listen(slow.url)
+        for _ in range(9):
+            self.fire()
+        wait_for(lambda: len(slow.received()) == 9, timeout=10, what="all 9 deliveries")
+        self.assertEqual(slow.most_active, 3)
+
+    def test_a_plugin_without_batches_gets_one_event_per_worker(self):
+        # The recorder has no deliver_batch: the bound is reached with workers, one event each.
+        self.start("--set", "delivery.workers=4", "--set", "delivery.max_in_flight_per_listener=2")
+        out = os.path.join(self.server.dir, "recorded.jsonl")
+        r = self.server.post("events/", {"notifier_type_id": "recorder",
+                                         "notifier_config": {"file": out, "delay_ms": 300},
+                                         "event_types": ["*"]})
+        self.assertEqual(r.status, 201, r.raw)
+        for _ in range(6):
+            self.fire()
+        wait_for(lambda: os.path.exists(out) and len(read_jsonl(out)) == 6, timeout=10, what="6 recorded")
+        rows = read_jsonl(out)
+        self.assertEqual({row["batch_size"] for row in rows}, {1})
+        self.assertEqual(max(row["concurrent"] for row in rows), 2)
 
     def test_wildcard_subscriptions(self):
         self.start()

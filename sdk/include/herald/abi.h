@@ -209,9 +209,10 @@ typedef struct herald_plugin_descriptor {
     const char* (*last_error)(void* state);
 
     /* ---- ABI 1.2 ---- */
-    /** Optional for notifiers (NULL = the host calls `deliver` once per event). Delivers `count`
-     *  events of one listener at once, so the plugin can overlap their round trips (the http
-     *  plugin has them all in flight on separate connections), and fills results[i] for
+    /** Optional for notifiers (NULL = the host calls `deliver` once per event, from as many
+     *  threads at once as the listener's in-flight bound allows). Set it only when the plugin
+     *  overlaps a batch's work: delivers `count` events of one listener at once (the http plugin
+     *  has them all in flight on separate connections) and fills results[i] for
      *  events[i]; the host zeroes each result and sets its struct_size first. Strings in the
      *  results stay valid until the calling thread's next call into the plugin. Returns ERROR
      *  only when it could decide no outcome at all (the host then treats every event as RETRY). */

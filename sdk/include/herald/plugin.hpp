@@ -204,8 +204,7 @@ struct glue {
             return HERALD_STATUS_ERROR;
         }
     }
-    /// A batch is one listener's events, so the config is parsed once, not once per event; a
-    /// class without deliver_batch gets its deliver called for each event in turn.
+    /// A batch is one listener's events, so the config is parsed once, not once per event.
     static herald_status deliver_batch(void* state, const herald_event* evs, size_t count,
                                        herald_delivery_result* out) {
         auto* self = static_cast<instance<T>*>(state);
@@ -232,15 +231,10 @@ struct glue {
                                            configs.back(), ev->attempt, ev->fired_at_ms});
                 }
                 std::vector<delivery_result> results;
-                if constexpr (has_deliver_batch<T>::value) {
-                    results = self->obj.deliver_batch(events);
-                    if (results.size() != count)
-                        throw std::logic_error("deliver_batch returned " + std::to_string(results.size()) +
-                                               " results for " + std::to_string(count) + " events");
-                } else {
-                    results.reserve(count);
-                    for (const auto& e : events) results.push_back(self->obj.deliver(e));
-                }
+                if constexpr (has_deliver_batch<T>::value) results = self->obj.deliver_batch(events);
+                if (results.size() != count)
+                    throw std::logic_error("deliver_batch returned " + std::to_string(results.size()) +
+                                           " results for " + std::to_string(count) + " events");
                 messages.resize(count);
                 excerpts.resize(count);
                 for (size_t i = 0; i < count; ++i) {
@@ -298,7 +292,10 @@ const herald_plugin_descriptor* describe() {
         x.destroy = &glue<T>::destroy;
         x.deliver = Kind == HERALD_PLUGIN_NOTIFIER ? &glue<T>::deliver : nullptr;
         x.last_error = &glue<T>::last_error;
-        x.deliver_batch = Kind == HERALD_PLUGIN_NOTIFIER ? &glue<T>::deliver_batch : nullptr;
+        // Only a class that overlaps a batch's work says it takes batches: for the others the
+        // host keeps handing out one event per call, on as many threads as it has.
+        if constexpr (Kind == HERALD_PLUGIN_NOTIFIER && has_deliver_batch<T>::value)
+            x.deliver_batch = &glue<T>::deliver_batch;
         return x;
     }();
     return &d;
