@@ -1,5 +1,5 @@
 // The email notifier: one message per address, the event document as the body (Pulp's mail.py),
-// over one SMTP session per event, with SMTP AUTH and TLS when configured.
+// over SMTP sessions kept open between events, with SMTP AUTH and TLS when configured.
 #include "mail_render.hpp"
 #include "smtp_sender.hpp"
 
@@ -9,6 +9,7 @@
 #include <Poco/Net/SSLManager.h>
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 
@@ -28,15 +29,19 @@ public:
           settings_(smtp_settings::from_config(config.at("email"))),
           server_(settings_.host + ":" + std::to_string(settings_.port)) {
         Poco::Net::initializeSSL();
+        sender_ = std::make_unique<smtp_sender>(settings_);
     }
-    ~email_notifier() { Poco::Net::uninitializeSSL(); }
+    ~email_notifier() {
+        sender_.reset();  // its TLS sessions end before SSL is torn down
+        Poco::Net::uninitializeSSL();
+    }
+    void stop() { sender_->close_idle(); }
 
     herald::sdk::delivery_result deliver(const herald::sdk::event& ev) {
         if (!enabled_) return herald::sdk::delivery_result::skipped("email is disabled (email.enabled is false)");
         const auto addresses = ev.config.at("addresses").get<std::vector<std::string>>();
         const std::string delivery(ev.delivery_id);
-        smtp_sender sender(settings_);
-        const send_report report = sender.send(ev.config.at("subject").get<std::string>(), addresses,
+        const send_report report = sender_->send(ev.config.at("subject").get<std::string>(), addresses,
                                                render_body(std::string(ev.document)), delivery, sent_before(delivery));
         remember(delivery, report);
         return to_result(report, server_);
@@ -63,6 +68,7 @@ private:
     bool enabled_;
     smtp_settings settings_;
     std::string server_;
+    std::unique_ptr<smtp_sender> sender_;
     std::mutex mutex_;
     std::map<std::string, std::set<std::string>> partial_;
 };

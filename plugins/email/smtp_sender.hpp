@@ -1,12 +1,17 @@
 #pragma once
-// One SMTP session per event: connect (TLS as configured), authenticate, then one message per
-// address. The outcome says which addresses got the message.
+// Sends one event's messages, one per address, over an SMTP session: a kept-open one from an
+// earlier event when there is one (connecting, TLS and AUTH cost more round trips than a
+// message), else a new one. The outcome says which addresses got the message.
 #include <herald/result.hpp>
 
 #include <Poco/Net/Context.h>
+#include <Poco/Net/SMTPClientSession.h>
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +28,8 @@ struct smtp_settings {
     bool implicit_tls = false;
     std::string ca_path;
     int timeout_ms = 30000;
+    int idle_timeout_ms = 10000;  // 0: a session per event, closed after it
+    std::size_t max_idle_sessions = 4;
 
     static smtp_settings from_config(const nlohmann::json& email_section);
 };
@@ -39,13 +46,33 @@ struct send_report {
 class smtp_sender {
 public:
     explicit smtp_sender(smtp_settings s);
-    /// Sends `body` to each address, skipping those in `already_sent`.
+    ~smtp_sender();
+    smtp_sender(const smtp_sender&) = delete;
+    smtp_sender& operator=(const smtp_sender&) = delete;
+
+    /// Sends `body` to each address, skipping those in `already_sent`. Thread-safe: concurrent
+    /// calls use separate sessions.
     send_report send(const std::string& subject, const std::vector<std::string>& addresses, const std::string& body,
                      const std::string& message_id_base, const std::set<std::string>& already_sent);
+    /// Says goodbye (QUIT) to every idle session.
+    void close_idle();
 
 private:
+    using clock = std::chrono::steady_clock;
+    struct idle_session {
+        std::unique_ptr<Poco::Net::SMTPClientSession> session;
+        clock::time_point since;
+    };
+    /// A kept-open session (reused = true) or a new one; throws Poco::Exception when it cannot
+    /// connect or log in.
+    std::unique_ptr<Poco::Net::SMTPClientSession> take(bool& reused);
+    std::unique_ptr<Poco::Net::SMTPClientSession> open();
+    void give_back(std::unique_ptr<Poco::Net::SMTPClientSession> session);
+
     smtp_settings s_;
     Poco::Net::Context::Ptr tls_;
+    std::mutex mutex_;
+    std::vector<idle_session> idle_;  // most recently used last
 };
 
 /// The delivery outcome for a report: ok when every address got it; retry while any address is

@@ -85,6 +85,42 @@ class EmailNotifierTest(unittest.TestCase):
         self.assertEqual(self.settled(eid)["state"], "delivered")
         self.assertEqual(len(back.messages()), 1)
 
+    def test_events_share_a_kept_open_session(self):
+        sink = SmtpSink()
+        self.addCleanup(sink.close)
+        self.start(email_config(sink.port))
+        self.listen(["someone@example.com", "other@example.com"])
+        for _ in range(3):
+            eid = self.server.post("event_reports/", {"event_type": "repo.sync.start"}).json["id"]
+            self.assertEqual(self.settled(eid)["state"], "delivered")
+        peers = {m["peer"] for m in sink.messages()}
+        self.assertEqual((len(sink.messages()), len(peers)), (6, 1))
+
+    def test_without_idle_sessions_each_event_has_its_own(self):
+        sink = SmtpSink()
+        self.addCleanup(sink.close)
+        self.start(email_config(sink.port) + "  idle_timeout_ms: 0\n")
+        self.listen(["someone@example.com"])
+        for _ in range(3):
+            eid = self.server.post("event_reports/", {"event_type": "repo.sync.start"}).json["id"]
+            self.assertEqual(self.settled(eid)["state"], "delivered")
+        self.assertEqual(len({m["peer"] for m in sink.messages()}), 3)
+
+    def test_a_kept_session_the_server_dropped_is_replaced_within_the_attempt(self):
+        sink = SmtpSink()
+        port = sink.port
+        self.start(email_config(port))
+        self.listen(["someone@example.com"])
+        eid = self.server.post("event_reports/", {"event_type": "repo.sync.start"}).json["id"]
+        self.assertEqual(self.settled(eid)["state"], "delivered")
+        sink.close()  # the kept-open session is now dead
+        back = SmtpSink(port=port)
+        self.addCleanup(back.close)
+        eid = self.server.post("event_reports/", {"event_type": "repo.sync.start"}).json["id"]
+        d = self.settled(eid)
+        self.assertEqual((d["state"], d["attempts"]), ("delivered", 1))
+        self.assertEqual(len(back.messages()), 1)
+
     def test_rejected_address_fails_for_that_address_only(self):
         sink = SmtpSink()
         self.addCleanup(sink.close)

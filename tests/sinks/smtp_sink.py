@@ -2,7 +2,7 @@
 """A real SMTP server for tests (aiosmtpd, Debian's python3-aiosmtpd) on 127.0.0.1.
 
 Prints "listening on PORT" once ready, appends every accepted message to OUT as a JSON line
-{"mail_from", "rcpt_tos", "data"}, and answers RCPT TO for addresses whose local part starts
+{"mail_from", "rcpt_tos", "data", "peer"} (peer: the client's "host:port", one per session), and answers RCPT TO for addresses whose local part starts
 with "reject" with 550 and "later" with 451, so tests can see both kinds of refusal.
 Runs until SIGTERM/SIGINT.
 
@@ -38,7 +38,7 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         record = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-                  "data": envelope.content.decode("utf-8", "replace")}
+                  "data": envelope.content.decode("utf-8", "replace"), "peer": "%s:%d" % tuple(session.peer[:2])}
         with self.lock, open(self.out, "a") as f:
             f.write(json.dumps(record) + "\n")
         return "250 Message accepted for delivery"
