@@ -49,6 +49,14 @@ constexpr const char* k_delivery_columns =
 constexpr const char* k_listener_columns =
     "id, notifier_type_id, notifier_config, event_types, created_ms, updated_ms, enabled, retry_schedule_ms";
 
+
+/// Ends a cached statement's use: a SELECT left stepped would hold its read snapshot open, and
+/// the WAL cannot be checkpointed past an open snapshot.
+struct reset_after {
+    SQLite::Statement& statement;
+    ~reset_after() { statement.tryReset(); }
+};
+
 }  // namespace
 
 /// WHERE clause and its bound values for a delivery filter (deliveries d joined with events e).
@@ -105,7 +113,7 @@ sqlite_store::sqlite_store(const std::string& path)
     migrate();
 }
 
-SQLite::Statement& sqlite_store::cached(const char* sql) {
+SQLite::Statement& sqlite_store::cached(const std::string& sql) {
     // The hot writes are compiled once; the caller holds mutex_ and resets after each use.
     auto it = statements_.find(sql);
     if (it == statements_.end()) it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
@@ -132,7 +140,8 @@ void sqlite_store::each_listener(const std::function<void(const listener_record&
 
 std::optional<listener_record> sqlite_store::get_listener(const std::string& id) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement q(db_, std::string("SELECT ") + k_listener_columns + " FROM listeners WHERE id = ?");
+    SQLite::Statement& q = cached(std::string("SELECT ") + k_listener_columns + " FROM listeners WHERE id = ?");
+    reset_after done{q};
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return read_listener(q);
@@ -225,7 +234,8 @@ void sqlite_store::insert_events(const std::vector<const event_with_deliveries*>
 
 std::optional<event_record> sqlite_store::get_event(const std::string& id) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement q(db_, "SELECT id, event_type, canonical_type, document, fired_ms FROM events WHERE id = ?");
+    SQLite::Statement& q = cached("SELECT id, event_type, canonical_type, document, fired_ms FROM events WHERE id = ?");
+    reset_after done{q};
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return event_record{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
@@ -234,8 +244,9 @@ std::optional<event_record> sqlite_store::get_event(const std::string& id) {
 
 std::vector<delivery_record> sqlite_store::deliveries_of_event(const std::string& event_id) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement q(db_, std::string("SELECT ") + k_delivery_columns +
-                                 " FROM deliveries d WHERE d.id > ? AND d.id < ? ORDER BY d.id");
+    SQLite::Statement& q =
+        cached(std::string("SELECT ") + k_delivery_columns + " FROM deliveries d WHERE d.id > ? AND d.id < ? ORDER BY d.id");
+    reset_after done{q};
     // A delivery id is "<event id>-<listener id>" (or "-system"): the event's deliveries are a
     // range of the primary key ('.' sorts right after '-').
     q.bind(1, event_id + "-");
@@ -247,8 +258,9 @@ std::vector<delivery_record> sqlite_store::deliveries_of_event(const std::string
 
 std::vector<attempt_record> sqlite_store::attempts_of_delivery(const std::string& delivery_id) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement q(db_, "SELECT delivery_id, attempt, started_ms, duration_ms, outcome, status_code, message, "
-                             "response_excerpt FROM attempts WHERE delivery_id = ? ORDER BY attempt");
+    SQLite::Statement& q = cached("SELECT delivery_id, attempt, started_ms, duration_ms, outcome, status_code, message, "
+                                   "response_excerpt FROM attempts WHERE delivery_id = ? ORDER BY attempt");
+    reset_after done{q};
     q.bind(1, delivery_id);
     std::vector<attempt_record> out;
     while (q.executeStep()) {
@@ -300,7 +312,8 @@ std::vector<delivery_record> sqlite_store::unfinished_deliveries() {
 
 std::optional<delivery_record> sqlite_store::get_delivery(const std::string& id) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement q(db_, std::string("SELECT ") + k_delivery_columns + " FROM deliveries d WHERE d.id = ?");
+    SQLite::Statement& q = cached(std::string("SELECT ") + k_delivery_columns + " FROM deliveries d WHERE d.id = ?");
+    reset_after done{q};
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return read_delivery(q);
@@ -370,7 +383,8 @@ void sqlite_store::put_task(const std::string& task_id, const std::string& repor
 
 std::optional<std::string> sqlite_store::get_task(const std::string& task_id) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement q(db_, "SELECT report FROM tasks WHERE task_id = ?");
+    SQLite::Statement& q = cached("SELECT report FROM tasks WHERE task_id = ?");
+    reset_after done{q};
     q.bind(1, task_id);
     if (!q.executeStep()) return std::nullopt;
     return q.getColumn(0).getString();

@@ -48,7 +48,7 @@ public:
 private:
     long long count_locked(const where_clause& w);  // mutex_ held
     void migrate();
-    SQLite::Statement& cached(const char* sql);
+    SQLite::Statement& cached(const std::string& sql);
 
     std::string path_;
     std::mutex mutex_;
