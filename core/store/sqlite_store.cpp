@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 
@@ -111,6 +112,12 @@ sqlite_store::sqlite_store(const std::string& path)
     db_.exec("PRAGMA foreign_keys=ON");
     db_.setBusyTimeout(5000);
     migrate();
+    // Checkpoints happen on a thread of their own (wal_checkpointer.hpp), not inside commits.
+    db_.exec("PRAGMA wal_autocheckpoint=0");
+    db_.exec("PRAGMA journal_size_limit=67108864");  // a WAL grown by a burst shrinks back to 64 MiB
+    checkpointer_ = std::make_unique<wal_checkpointer>(path_, std::chrono::milliseconds(250), [](const std::string& why) {
+        if (auto log = spdlog::get("herald")) log->warn("{}", why);
+    });
 }
 
 SQLite::Statement& sqlite_store::cached(const std::string& sql) {

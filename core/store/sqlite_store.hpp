@@ -1,5 +1,6 @@
 #pragma once
 #include "store/store.hpp"
+#include "store/wal_checkpointer.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -54,6 +55,7 @@ private:
     std::mutex mutex_;
     SQLite::Database db_;
     std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;  // after db_: destroyed first
+    std::unique_ptr<wal_checkpointer> checkpointer_;  // last: stops before the connection closes
 };
 
 }  // namespace herald::core
