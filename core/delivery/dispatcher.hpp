@@ -10,6 +10,7 @@
 // hand-offs and commits — which the profile showed dominating — into per-batch ones; at low
 // load a batch is one delivery and nothing waits to fill it. Batching per listener, not across
 // listeners, keeps a slow receiver from holding up anyone else's deliveries.
+#include "delivery/light_fifo.hpp"
 #include "delivery/retry_policy.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "routing/router.hpp"
@@ -72,7 +73,7 @@ private:
     };
     /// One listener's due work ("" = system deliveries, which have no listener and no bound).
     struct lane {
-        std::deque<delivery_job> due;  // in firing order
+        light_fifo<delivery_job> due;  // in firing order
         int in_flight = 0;
         bool runnable = false;  // listed in runnable_
     };

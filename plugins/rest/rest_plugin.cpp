@@ -1,16 +1,17 @@
 // The REST API as a service plugin: Pulp 2's /pulp/api/v2/events/ and Herald's additions, served
-// by POCO's HTTPServer. Everything it does goes through the SDK's host API.
+// by POCO's TCPServer with an HTTP/1.1 keep-alive loop of Herald's. Everything it does goes through the SDK's host API.
+#include "keepalive_connection.hpp"
 #include "request_handler.hpp"
 
 #include <herald/sdk.hpp>
 #include <herald_plugin_files.hpp>
 
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
 #include <memory>
@@ -44,13 +45,17 @@ public:
         }
         const int threads = cfg_["threads"].get<int>();
         pool_ = std::make_unique<Poco::ThreadPool>(std::min(2, threads), threads);
-        auto* params = new Poco::Net::HTTPServerParams;
+        Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
         params->setMaxThreads(threads);
         params->setMaxQueued(cfg_["max_queued"].get<int>());
         params->setKeepAlive(true);
         handler_settings settings;
         settings.max_body_bytes = cfg_["max_body_bytes"].get<std::size_t>();
-        server_ = std::make_unique<Poco::Net::HTTPServer>(new handler_factory(host_, settings), *pool_, *socket_, params);
+        // POCO's TCPServer with Herald's keep-alive connection loop (keepalive_connection.hpp)
+        // in place of HTTPServer's.
+        server_ = std::make_unique<Poco::Net::TCPServer>(
+            new keepalive_connection_factory(params, new handler_factory(host_, settings), open_), *pool_, *socket_,
+            params);
         server_->start();
         const auto real_port = socket_->address().port();
         host_.announce_listening(std::string(tls ? "https" : "http") + "://" + host + ":" + std::to_string(real_port));
@@ -58,7 +63,8 @@ public:
 
     void stop() {
         if (!server_) return;
-        server_->stopAll(true);  // stop accepting, abort idle keep-alive connections
+        server_->stop();        // stop accepting
+        open_.shutdown_all();   // end the keep-alive waits of open connections
         pool_->joinAll();
         server_.reset();
         socket_.reset();
@@ -70,7 +76,8 @@ private:
     nlohmann::json cfg_;
     std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<Poco::Net::ServerSocket> socket_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    open_connections open_;
+    std::unique_ptr<Poco::Net::TCPServer> server_;
 };
 
 }  // namespace herald::rest

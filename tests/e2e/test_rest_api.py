@@ -2,6 +2,8 @@
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import unittest
 
@@ -292,6 +294,68 @@ class PersistenceTest(unittest.TestCase):
         first.stop(sig=9)
         first.start()  # the holder's process is gone: taken over at once, no waiting for expiry
         self.assertEqual(first.get("status/", auth=None).status, 200)
+
+
+class ConnectionTest(unittest.TestCase):
+    """The connection loop (plugins/rest/keepalive_connection.cpp) on raw sockets."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def raw_connection(self):
+        port = int(self.server.url.rsplit(":", 1)[1])
+        c = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.addCleanup(c.close)
+        return c
+
+    def test_keep_alive_serves_requests_one_after_another_and_pipelined(self):
+        c = self.raw_connection()
+        request = b"GET /pulp/api/v2/status/ HTTP/1.1\r\nHost: x\r\n\r\n"
+        reader = c.makefile("rb")
+        for batch in (1, 1, 3):  # two in turn, then three sent at once
+            c.sendall(request * batch)
+            for _ in range(batch):
+                self.assertEqual(reader.readline(), b"HTTP/1.1 200 OK\r\n")
+                length = 0
+                while True:
+                    line = reader.readline()
+                    if line == b"\r\n":
+                        break
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                self.assertIn(b'"api_version"', reader.read(length))
+
+    def test_a_request_that_is_not_http_is_a_400_and_the_connection_closes(self):
+        c = self.raw_connection()
+        c.sendall(b"GARBAGE\r\n\r\n")  # no method, no target, no version
+        reply = b""
+        while True:
+            chunk = c.recv(4096)
+            if not chunk:
+                break  # closed by the server
+            reply += chunk
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400 Bad Request"), reply)
+
+    def test_stopping_does_not_wait_for_idle_keep_alive_connections(self):
+        server = Server()
+        self.addCleanup(server.cleanup)
+        server.start()
+        port = int(server.url.rsplit(":", 1)[1])
+        idle = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.addCleanup(idle.close)
+        idle.sendall(b"GET /pulp/api/v2/status/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertTrue(idle.recv(4096).startswith(b"HTTP/1.1 200"))
+        server.proc.send_signal(signal.SIGTERM)
+        # Well inside the 10 s keep-alive wait the idle connection would otherwise hold.
+        self.assertEqual(server.proc.wait(5), 0)
+        self.assertEqual(idle.recv(4096), b"")  # and the connection was closed, not left open
+
 
 if __name__ == "__main__":
     unittest.main()
