@@ -1,5 +1,7 @@
 #include "connection_pool.hpp"
 
+#include "coalescing_session.hpp"
+
 #include <Poco/Net/HTTPSClientSession.h>
 
 namespace herald::http {
@@ -17,8 +19,10 @@ Poco::Net::Context::Ptr connection_pool::context_for(const std::string& ca_path)
 
 std::unique_ptr<Poco::Net::HTTPClientSession> connection_pool::open(const destination& d) {
     std::unique_ptr<Poco::Net::HTTPClientSession> s;
-    if (d.scheme == "https") s = std::make_unique<Poco::Net::HTTPSClientSession>(d.host, d.port, context_for(d.ca_path));
-    else s = std::make_unique<Poco::Net::HTTPClientSession>(d.host, d.port);
+    if (d.scheme == "https")
+        s = std::make_unique<coalescing_session<Poco::Net::HTTPSClientSession>>(d.host, d.port, context_for(d.ca_path));
+    else
+        s = std::make_unique<coalescing_session<Poco::Net::HTTPClientSession>>(d.host, d.port);
     s->setKeepAlive(true);  // POCO sessions close after each exchange unless told otherwise
     return s;
 }

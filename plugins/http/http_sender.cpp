@@ -1,5 +1,6 @@
 #include "http_sender.hpp"
 
+#include "coalescing_session.hpp"
 #include "outcome.hpp"
 
 #include <Poco/Exception.h>
@@ -109,9 +110,12 @@ std::vector<delivery_result> http_sender::send_all(const std::vector<outgoing>& 
                 req.setKeepAlive(true);
                 for (const auto& [name, value] : out.request->headers) req.set(name, value);
                 req.setContentLength(static_cast<std::streamsize>(out.request->body.size()));
+                auto* coalescer = dynamic_cast<write_coalescer*>(x.session.get());
+                if (coalescer) coalescer->hold_next();  // header and body in one send
                 std::ostream& body = x.session->sendRequest(req);
                 body.write(out.request->body.data(), static_cast<std::streamsize>(out.request->body.size()));
                 body.flush();  // on the wire now, not when the answer is first read
+                if (coalescer) coalescer->release();
                 sent.push_back(std::move(x));
             } catch (const Poco::Exception& e) {
                 stale_or_fail(x, e, next);

@@ -168,6 +168,34 @@ TEST_CASE("a batch is in flight at once, within the connection bound, each answe
     CHECK(sink.connections() == 2);      // and kept alive across the rounds
 }
 
+TEST_CASE("a large document arrives whole (header and body go out together)", "[http]") {
+    http_world w;
+    test::http_sink sink;
+    // Larger than a socket's send buffer, so the combined send takes several writes.
+    const std::string doc = R"({"call_report":null,"event_type":"x","payload":{"blob":")" + std::string(3 << 20, 'b') + "\"}}";
+    const std::string cfg = json{{"url", sink.url()}}.dump();
+    herald_event ev{};
+    ev.struct_size = sizeof ev;
+    ev.event_id = "evt";
+    ev.delivery_id = "evt-lst";
+    ev.listener_id = "lst";
+    ev.event_type = "x";
+    ev.document_json = doc.c_str();
+    ev.document_len = doc.size();
+    ev.config_json = cfg.c_str();
+    ev.attempt = 1;
+    herald_delivery_result r{};
+    r.struct_size = sizeof r;
+    REQUIRE(w.plugin->deliver_batch(&ev, 1, &r) == HERALD_STATUS_OK);
+    CHECK(r.outcome == HERALD_OUTCOME_OK);
+    auto reqs = sink.requests();
+    REQUIRE(reqs.size() == 1);
+    CHECK(reqs[0].body == doc);
+    // The connection is still good for the next one.
+    CHECK(w.deliver({{"url", sink.url()}}).outcome == HERALD_OUTCOME_OK);
+    CHECK(sink.connections() == 1);
+}
+
 TEST_CASE("a batch to a receiver that is down says so for every event", "[http]") {
     http_world w;
     std::string url;
