@@ -1,5 +1,7 @@
 #include "delivery/dispatcher.hpp"
 
+#include "delivery/settle.hpp"
+
 #include "util/object_id.hpp"
 
 #include <chrono>
@@ -8,17 +10,6 @@
 namespace herald::core {
 
 namespace {
-
-const char* outcome_name(herald_outcome o) {
-    switch (o) {
-        case HERALD_OUTCOME_OK: return "ok";
-        case HERALD_OUTCOME_RETRY: return "retry";
-        case HERALD_OUTCOME_FAILED: return "failed";
-        case HERALD_OUTCOME_GONE: return "gone";
-        case HERALD_OUTCOME_SKIPPED: return "skipped";
-    }
-    return "retry";
-}
 
 // Response excerpts are kept to 4 KiB so one chatty receiver cannot bloat the delivery log.
 std::string excerpt(const char* s) {
@@ -184,131 +175,105 @@ bool dispatcher::attempting(const std::string& delivery_id) const {
     return attempting_.count(delivery_id) > 0;
 }
 
+dispatcher::target dispatcher::resolve(const delivery_record& first) const {
+    target t;
+    std::string type_id = first.notifier_type_id;
+    t.config = &first.config;
+    if (!first.listener_id.empty()) {
+        t.listener = routes_.get(first.listener_id);
+        if (!t.listener) {
+            t.refused = "the listener was deleted before delivery";
+            return t;
+        }
+        if (!t.listener->enabled) {
+            t.refused = "the listener is disabled";
+            return t;
+        }
+        type_id = t.listener->notifier_type_id;
+        t.config = &t.listener->config_json;
+    }
+    t.plugin = plugins_.find(type_id);
+    if (!t.plugin) {
+        t.refused = "notifier plugin '" + type_id + "' is not loaded";
+        t.refusal = HERALD_OUTCOME_RETRY;  // it may be dropped in yet
+        return t;
+    }
+    t.plugin_name = t.plugin->info().type_id;
+    return t;
+}
+
+void dispatcher::call_plugin(const target& t, const std::vector<delivery_job>& jobs,
+                             std::vector<attempt_with_state>& done, std::vector<herald_delivery_result>& results) {
+    const std::size_t n = jobs.size();
+    std::vector<herald_event> events(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const delivery_job& job = jobs[i];
+        herald_event& ev = events[i];
+        ev.struct_size = sizeof ev;
+        ev.event_id = job.delivery.event_id.c_str();
+        ev.delivery_id = job.delivery.id.c_str();
+        ev.listener_id = job.delivery.listener_id.c_str();
+        ev.event_type = job.event_type.c_str();
+        ev.document_json = job.document->c_str();
+        ev.document_len = job.document->size();
+        ev.config_json = t.config->c_str();
+        ev.attempt = static_cast<uint32_t>(done[i].first.attempt);
+        ev.fired_at_ms = job.fired_ms;
+    }
+    const bool whole_failed = t.plugin->deliver_batch(events.data(), n, results.data()) != HERALD_STATUS_OK;
+    for (std::size_t i = 0; i < n; ++i) {
+        herald_delivery_result& r = results[i];
+        if (whole_failed && r.outcome == 0) r.outcome = HERALD_OUTCOME_RETRY;
+        if (r.outcome < HERALD_OUTCOME_OK || r.outcome > HERALD_OUTCOME_SKIPPED) r.outcome = HERALD_OUTCOME_RETRY;
+        attempt_record& a = done[i].first;
+        a.message = r.message ? r.message : "";  // copied now: the plugin's strings are short-lived
+        a.status_code = r.status_code;
+        a.response_excerpt = excerpt(r.response_excerpt);
+    }
+}
+
 void dispatcher::attempt_batch(std::vector<delivery_job>& jobs) {
     const std::size_t n = jobs.size();
-    // Jobs of one batch share a listener (system deliveries come one at a time), so the listener
-    // and its plugin are looked up once.
-    const delivery_record& first = jobs.front().delivery;  // not used once jobs are moved below
-    const std::string listener_id = first.listener_id;
+    // A batch shares one listener (system deliveries come one at a time): it is resolved once.
+    const std::string listener_id = jobs.front().delivery.listener_id;
+    const target t = resolve(jobs.front().delivery);
     std::vector<attempt_with_state> done(n);
     std::vector<herald_delivery_result> results(n);
-    for (auto& r : results) {
-        r.struct_size = sizeof r;
-        r.retry_after_ms = -1;
-    }
     const long long started = now_ms();
     for (std::size_t i = 0; i < n; ++i) {
+        results[i].struct_size = sizeof results[i];
+        results[i].retry_after_ms = -1;
         attempt_record& a = done[i].first;
         a.delivery_id = jobs[i].delivery.id;
         a.attempt = jobs[i].delivery.attempts + 1;
         a.started_ms = started;
     }
-
-    std::string plugin_name = "?";
-    std::string type_id = first.notifier_type_id;
-    const std::string* config = &first.config;
-    std::shared_ptr<const routed_listener> listener;
-    std::string refused;  // why nothing was attempted; empty = go ahead
-    herald_outcome refusal = HERALD_OUTCOME_FAILED;
-    std::shared_ptr<plugin_instance> plugin;
-    if (!first.listener_id.empty()) {
-        listener = routes_.get(first.listener_id);
-        if (!listener) refused = "the listener was deleted before delivery";
-        else if (!listener->enabled) refused = "the listener is disabled";
-        else {
-            type_id = listener->notifier_type_id;
-            config = &listener->config_json;
-        }
-    }
-    if (refused.empty()) {
-        plugin = plugins_.find(type_id);
-        if (!plugin) {
-            refused = "notifier plugin '" + type_id + "' is not loaded";
-            refusal = HERALD_OUTCOME_RETRY;
-        } else {
-            plugin_name = plugin->info().type_id;
-        }
-    }
-    if (refused.empty()) {
-        std::vector<herald_event> events(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            const delivery_job& job = jobs[i];
-            herald_event& ev = events[i];
-            ev.struct_size = sizeof ev;
-            ev.event_id = job.delivery.event_id.c_str();
-            ev.delivery_id = job.delivery.id.c_str();
-            ev.listener_id = job.delivery.listener_id.c_str();
-            ev.event_type = job.event_type.c_str();
-            ev.document_json = job.document->c_str();
-            ev.document_len = job.document->size();
-            ev.config_json = config->c_str();
-            ev.attempt = static_cast<uint32_t>(done[i].first.attempt);
-            ev.fired_at_ms = job.fired_ms;
-        }
-        const bool whole_failed = plugin->deliver_batch(events.data(), n, results.data()) != HERALD_STATUS_OK;
-        for (std::size_t i = 0; i < n; ++i) {
-            herald_delivery_result& r = results[i];
-            if (whole_failed && r.outcome == 0) r.outcome = HERALD_OUTCOME_RETRY;
-            if (r.outcome < HERALD_OUTCOME_OK || r.outcome > HERALD_OUTCOME_SKIPPED) r.outcome = HERALD_OUTCOME_RETRY;
-            attempt_record& a = done[i].first;
-            a.message = r.message ? r.message : "";
-            a.status_code = r.status_code;
-            a.response_excerpt = excerpt(r.response_excerpt);
-        }
+    if (t.refused.empty()) {
+        call_plugin(t, jobs, done, results);
     } else {
         for (std::size_t i = 0; i < n; ++i) {
-            results[i].outcome = refusal;
-            done[i].first.message = refused;
+            results[i].outcome = t.refusal;
+            done[i].first.message = t.refused;
         }
     }
 
     const long long finished = now_ms();
-    const retry_policy own = listener && listener->retry_schedule_ms
-                                 ? retry_policy(*listener->retry_schedule_ms, settings_.max_retry_after_ms)
-                                 : policy_;
+    const retry_policy policy = t.listener && t.listener->retry_schedule_ms
+                                    ? retry_policy(*t.listener->retry_schedule_ms, settings_.max_retry_after_ms)
+                                    : policy_;
     const std::string source =
-        plugin_name + ":" + (listener_id.empty() ? std::string("system") : listener_id.substr(0, 8));
+        t.plugin_name + ":" + (listener_id.empty() ? std::string("system") : listener_id.substr(0, 8));
     std::vector<delivery_job> again;
-    bool gone = false;
-    std::string gone_message;
+    const std::string* gone = nullptr;  // the first "gone" answer's message
     for (std::size_t i = 0; i < n; ++i) {
-        const herald_delivery_result& result = results[i];
         attempt_record& a = done[i].first;
         delivery_record& d = jobs[i].delivery;
-        a.duration_ms = finished - a.started_ms;
-        a.outcome = outcome_name(result.outcome);
-        d.attempts = a.attempt;
-        d.last_message = a.message;
-        d.updated_ms = finished;
-        bool retry = false;
-        switch (result.outcome) {
-            case HERALD_OUTCOME_OK: d.state = delivery_state::delivered; break;
-            case HERALD_OUTCOME_SKIPPED: d.state = delivery_state::skipped; break;
-            case HERALD_OUTCOME_FAILED:
-            case HERALD_OUTCOME_GONE: d.state = delivery_state::dead; break;
-            case HERALD_OUTCOME_RETRY: {
-                std::optional<long long> asked;
-                if (result.retry_after_ms >= 0) asked = result.retry_after_ms;
-                if (auto delay = own.delay_before(a.attempt + 1, asked)) {
-                    d.state = delivery_state::pending;
-                    d.next_attempt_ms = finished + *delay;
-                    retry = true;
-                } else {
-                    d.state = delivery_state::dead;
-                    d.last_message +=
-                        " (retry schedule exhausted after " + std::to_string(a.attempt) + " attempts)";
-                }
-                break;
-            }
-        }
-        if (result.outcome == HERALD_OUTCOME_OK)
+        const bool retry = settle(results[i].outcome, results[i].retry_after_ms, policy, finished, a, d);
+        if (results[i].outcome == HERALD_OUTCOME_OK)
             log_->debug("[{}] delivered event {} (attempt {})", source, d.event_id, a.attempt);
         else
             log_->warn("[{}] event {} attempt {}: {} — {}", source, d.event_id, a.attempt, a.outcome, a.message);
-        if (result.outcome == HERALD_OUTCOME_GONE && !gone) {
-            gone = true;
-            gone_message = a.message;
-        }
+        if (results[i].outcome == HERALD_OUTCOME_GONE && !gone) gone = &a.message;
         done[i].second = d;
         if (retry) again.push_back(std::move(jobs[i]));
     }
@@ -317,7 +282,7 @@ void dispatcher::attempt_batch(std::vector<delivery_job>& jobs) {
     } catch (const std::exception& e) {
         log_->error("cannot record {} attempt(s) of listener {}: {}", n, listener_id, e.what());
     }
-    if (gone && !listener_id.empty() && on_gone_) on_gone_(listener_id, gone_message);
+    if (gone && !listener_id.empty() && on_gone_) on_gone_(listener_id, *gone);
     submit(std::move(again));
 }
 

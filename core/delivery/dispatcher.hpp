@@ -85,6 +85,19 @@ private:
     bool can_run(const std::string& listener, const lane& l) const;
     /// Does this listener's plugin take batches (deliver_batch)?
     bool batching(const std::string& listener) const;
+    /// What a batch is delivered with — its listener, plugin and config — or why it cannot be.
+    struct target {
+        std::shared_ptr<const routed_listener> listener;
+        std::shared_ptr<plugin_instance> plugin;
+        std::string plugin_name = "?";
+        const std::string* config = nullptr;  // the listener's, or a system delivery's own
+        std::string refused;                  // non-empty: nothing is attempted, for this reason
+        herald_outcome refusal = HERALD_OUTCOME_FAILED;
+    };
+    target resolve(const delivery_record& first) const;
+    /// Hands the batch to the plugin and copies each answer into its attempt.
+    void call_plugin(const target& t, const std::vector<delivery_job>& jobs, std::vector<attempt_with_state>& done,
+                     std::vector<herald_delivery_result>& results);
     void attempt_batch(std::vector<delivery_job>& jobs);
     std::vector<delivery_job> jobs_for(std::vector<delivery_record> deliveries);
 
