@@ -44,6 +44,32 @@ bool stale_connection(const Poco::Exception& e) {
            dynamic_cast<const Poco::Net::MessageException*>(&e);
 }
 
+/// Puts the POST on the wire now — header and body in one send — not when its answer is read.
+void write_request(Poco::Net::HTTPClientSession& session, const std::string& target, const webhook_request& r) {
+    Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, target, Poco::Net::HTTPMessage::HTTP_1_1);
+    req.setKeepAlive(true);
+    for (const auto& [name, value] : r.headers) req.set(name, value);
+    req.setContentLength(static_cast<std::streamsize>(r.body.size()));
+    auto* coalescer = dynamic_cast<write_coalescer*>(&session);
+    if (coalescer) coalescer->hold_next();
+    std::ostream& body = session.sendRequest(req);
+    body.write(r.body.data(), static_cast<std::streamsize>(r.body.size()));
+    body.flush();
+    if (coalescer) coalescer->release();
+}
+
+/// Reads the answer and says what it means; `reusable`: the connection may carry another.
+delivery_result read_answer(Poco::Net::HTTPClientSession& session, const std::string& url, bool& reusable) {
+    Poco::Net::HTTPResponse resp;
+    std::istream& in = session.receiveResponse(resp);
+    std::string excerpt;
+    reusable = read_response(in, excerpt) && resp.getKeepAlive();
+    auto result = classify(static_cast<int>(resp.getStatus()), url, resp.get("Retry-After", ""),
+                           std::chrono::system_clock::now());
+    result.with_response(std::move(excerpt));
+    return result;
+}
+
 /// One request of a batch on its way.
 struct exchange {
     std::size_t index;
@@ -106,16 +132,7 @@ std::vector<delivery_result> http_sender::send_all(const std::vector<outgoing>& 
             }
             x.session->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(out.timeout.count()) * 1000));
             try {
-                Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, x.target, Poco::Net::HTTPMessage::HTTP_1_1);
-                req.setKeepAlive(true);
-                for (const auto& [name, value] : out.request->headers) req.set(name, value);
-                req.setContentLength(static_cast<std::streamsize>(out.request->body.size()));
-                auto* coalescer = dynamic_cast<write_coalescer*>(x.session.get());
-                if (coalescer) coalescer->hold_next();  // header and body in one send
-                std::ostream& body = x.session->sendRequest(req);
-                body.write(out.request->body.data(), static_cast<std::streamsize>(out.request->body.size()));
-                body.flush();  // on the wire now, not when the answer is first read
-                if (coalescer) coalescer->release();
+                write_request(*x.session, x.target, *out.request);
                 sent.push_back(std::move(x));
             } catch (const Poco::Exception& e) {
                 stale_or_fail(x, e, next);
@@ -125,16 +142,9 @@ std::vector<delivery_result> http_sender::send_all(const std::vector<outgoing>& 
         }
         for (auto& x : sent) {
             try {
-                Poco::Net::HTTPResponse resp;
-                std::istream& in = x.session->receiveResponse(resp);
-                std::string excerpt;
-                const bool drained = read_response(in, excerpt);
-                const int status = static_cast<int>(resp.getStatus());
-                const std::string retry_after = resp.get("Retry-After", "");
-                pool_.release(x.where, std::move(x.session), drained && resp.getKeepAlive());
-                auto result = classify(status, batch[x.index].request->url, retry_after, std::chrono::system_clock::now());
-                result.with_response(std::move(excerpt));
-                results[x.index] = std::move(result);
+                bool reusable = false;
+                results[x.index] = read_answer(*x.session, batch[x.index].request->url, reusable);
+                pool_.release(x.where, std::move(x.session), reusable);
             } catch (const Poco::Exception& e) {
                 stale_or_fail(x, e, next);
             } catch (const std::exception& e) {

@@ -38,16 +38,16 @@ void open_connections::shutdown_all() {
     }
 }
 
-namespace {
-
 /// HTTPServerSession with access to its read buffer: a pipelined request may already be in it.
-class session final : public Poco::Net::HTTPServerSession {
+class keepalive_session final : public Poco::Net::HTTPServerSession {
 public:
     using HTTPServerSession::HTTPServerSession;
     using HTTPServerSession::buffered;
 };
 
-void send_error(session& s, Poco::Net::HTTPResponse::HTTPStatus status) {
+namespace {
+
+void send_error(keepalive_session& s, Poco::Net::HTTPResponse::HTTPStatus status) {
     Poco::Net::HTTPServerResponseImpl response(s);
     response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
     response.setStatusAndReason(status);
@@ -61,7 +61,64 @@ void send_error(session& s, Poco::Net::HTTPResponse::HTTPStatus status) {
 keepalive_connection::keepalive_connection(const Poco::Net::StreamSocket& socket,
                                            Poco::Net::HTTPServerParams::Ptr params,
                                            Poco::Net::HTTPRequestHandlerFactory::Ptr factory, open_connections& open)
-    : TCPServerConnection(socket), params_(std::move(params)), factory_(std::move(factory)), open_(open) {}
+    : TCPServerConnection(socket),
+      params_(std::move(params)),
+      factory_(std::move(factory)),
+      open_(open),
+      server_(params_->getSoftwareVersion()) {}
+
+namespace {
+
+/// Waits for the next request on a plain connection: true when one is buffered or arrives
+/// before the socket's receive timeout (the keep-alive timeout). recv(MSG_PEEK) leaves the bytes
+/// for the parser.
+bool next_request(keepalive_session& s, Poco::Net::StreamSocket& socket) {
+    if (s.buffered() > 0) return true;  // pipelined behind the last one
+    char byte;
+    try {
+        return socket.impl()->receiveBytes(&byte, 1, MSG_PEEK) > 0;  // 0: closed
+    } catch (const Poco::Exception&) {
+        return false;  // timed out, reset, or shut down by stop()
+    }
+}
+
+}  // namespace
+
+bool keepalive_connection::serve_one(keepalive_session& s, bool can_keep_alive) {
+    try {
+        Poco::Net::HTTPServerResponseImpl response(s);
+        Poco::Net::HTTPServerRequestImpl request(response, s, params_);
+        response.setDate(Poco::Timestamp());
+        response.setVersion(request.getVersion());
+        response.setKeepAlive(can_keep_alive && request.getKeepAlive());
+        if (!server_.empty()) response.set("Server", server_);
+        std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(factory_->createRequestHandler(request));
+        if (!handler) {
+            send_error(s, Poco::Net::HTTPResponse::HTTP_NOT_IMPLEMENTED);
+            return true;
+        }
+        if (request.getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK)
+            response.sendContinue();
+        try {
+            handler->handleRequest(request, response);
+        } catch (const Poco::Exception&) {
+            if (!response.sent()) send_error(s, Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
+            throw;
+        }
+        s.setKeepAlive(can_keep_alive && response.getKeepAlive());
+        return true;
+    } catch (const Poco::Net::NoMessageException&) {
+        return false;  // the client closed between requests
+    } catch (const Poco::Net::MessageException&) {
+        try {
+            send_error(s, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
+        } catch (const Poco::Exception&) {
+        }
+        return false;
+    } catch (const Poco::Exception&) {
+        return false;  // the connection failed; nothing more can be said over it
+    }
+}
 
 void keepalive_connection::run() {
     if (!open_.add(&socket())) return;  // the server is stopping
@@ -71,64 +128,20 @@ void keepalive_connection::run() {
         ~deregister() { open.remove(s); }
     } registered{open_, &socket()};
 
-    session s(socket(), params_);
+    keepalive_session s(socket(), params_);
     const bool tls = dynamic_cast<Poco::Net::SecureStreamSocketImpl*>(socket().impl()) != nullptr;
     if (!tls) socket().setReceiveTimeout(params_->getKeepAliveTimeout());
-    const std::string server = params_->getSoftwareVersion();
-    int served = 0;
-    while (true) {
-        if (tls) {
-            if (!s.hasMoreRequests()) break;
-        } else {
-            // Between requests: keep-alive allowed, and a request already buffered or arriving
-            // before the keep-alive timeout. recv(MSG_PEEK) leaves the bytes for the parser.
-            if (served > 0 && !s.getKeepAlive()) break;
-            if (s.buffered() == 0) {
-                char byte;
-                try {
-                    if (socket().impl()->receiveBytes(&byte, 1, MSG_PEEK) <= 0) break;  // closed
-                } catch (const Poco::Exception&) {
-                    break;  // timed out, reset, or shut down by stop()
-                }
-            }
-        }
+    // HTTPServerSession::canKeepAlive counts requests in hasMoreRequests, which this loop
+    // replaces for plain connections: the count is kept here (0 = no limit, POCO's meaning).
+    const int most = params_->getMaxKeepAliveRequests();
+    const auto another_request = [&](int served) {
+        if (tls) return s.hasMoreRequests();  // TLS: POCO's own wait
+        if (served > 0 && !s.getKeepAlive()) return false;
+        return next_request(s, socket());
+    };
+    for (int served = 0; another_request(served);) {
         ++served;
-        // HTTPServerSession::canKeepAlive counts requests in hasMoreRequests, which this loop
-        // replaces: the count is kept here (0 = no limit, POCO's meaning).
-        const int most = params_->getMaxKeepAliveRequests();
-        const bool can_keep_alive = params_->getKeepAlive() && (most <= 0 || served < most);
-        try {
-            Poco::Net::HTTPServerResponseImpl response(s);
-            Poco::Net::HTTPServerRequestImpl request(response, s, params_);
-            response.setDate(Poco::Timestamp());
-            response.setVersion(request.getVersion());
-            response.setKeepAlive(can_keep_alive && request.getKeepAlive());
-            if (!server.empty()) response.set("Server", server);
-            std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(factory_->createRequestHandler(request));
-            if (!handler) {
-                send_error(s, Poco::Net::HTTPResponse::HTTP_NOT_IMPLEMENTED);
-                continue;
-            }
-            if (request.getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK)
-                response.sendContinue();
-            try {
-                handler->handleRequest(request, response);
-            } catch (const Poco::Exception&) {
-                if (!response.sent()) send_error(s, Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
-                throw;
-            }
-            s.setKeepAlive(can_keep_alive && response.getKeepAlive());
-        } catch (const Poco::Net::NoMessageException&) {
-            break;  // the client closed between requests
-        } catch (const Poco::Net::MessageException&) {
-            try {
-                send_error(s, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
-            } catch (const Poco::Exception&) {
-            }
-            break;
-        } catch (const Poco::Exception&) {
-            break;  // the connection failed; nothing more can be said over it
-        }
+        if (!serve_one(s, params_->getKeepAlive() && (most <= 0 || served < most))) break;
     }
 }
 

@@ -14,6 +14,7 @@
 
 #include <mutex>
 #include <set>
+#include <string>
 
 namespace herald::rest {
 
@@ -33,6 +34,8 @@ private:
     bool stopping_ = false;
 };
 
+class keepalive_session;
+
 class keepalive_connection final : public Poco::Net::TCPServerConnection {
 public:
     keepalive_connection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
@@ -40,9 +43,13 @@ public:
     void run() override;
 
 private:
+    /// Reads, handles and answers one request; false when the connection is to end.
+    bool serve_one(keepalive_session& s, bool can_keep_alive);
+
     Poco::Net::HTTPServerParams::Ptr params_;
     Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
     open_connections& open_;
+    std::string server_;  // the Server header, if any
 };
 
 class keepalive_connection_factory final : public Poco::Net::TCPServerConnectionFactory {
