@@ -68,6 +68,11 @@ struct has_deliver_batch<
     : std::is_convertible<decltype(std::declval<T&>().deliver_batch(std::declval<const std::vector<event>&>())),
                           std::vector<delivery_result>> {};
 
+// A member called deliver_batch at all (to catch one with the wrong signature, which would
+// otherwise be silently ignored and the plugin never get batches).
+template <class, class = void> struct names_deliver_batch : std::false_type {};
+template <class T> struct names_deliver_batch<T, std::void_t<decltype(&T::deliver_batch)>> : std::true_type {};
+
 template <class T, herald_plugin_kind Kind>
 constexpr bool check_plugin_class() {
     static_assert(has_type_id<T>::value,
@@ -84,6 +89,9 @@ constexpr bool check_plugin_class() {
                   "server_config)`");
     static_assert(Kind != HERALD_PLUGIN_NOTIFIER || has_deliver<T>::value,
                   "herald: a notifier class needs `herald::sdk::delivery_result deliver(const herald::sdk::event&)`");
+    static_assert(!names_deliver_batch<T>::value || has_deliver_batch<T>::value,
+                  "herald: deliver_batch must be `std::vector<herald::sdk::delivery_result> deliver_batch(const "
+                  "std::vector<herald::sdk::event>&)`");
     return true;
 }
 
