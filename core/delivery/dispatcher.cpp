@@ -70,14 +70,6 @@ bool dispatcher::enqueue(delivery_job job) {
     return true;
 }
 
-bool dispatcher::batching(const std::string& listener) const {
-    if (listener.empty()) return false;
-    const auto l = routes_.get(listener);
-    if (!l) return false;
-    const auto plugin = plugins_.find(l->notifier_type_id);
-    return plugin && plugin->batches();
-}
-
 void dispatcher::promote_due(long long now) {
     while (!later_.empty() && later_.top().delivery.next_attempt_ms <= now) {
         // priority_queue::top is const; the job is copied once when its retry comes due.
@@ -138,10 +130,14 @@ void dispatcher::work() {
         runnable_.pop_front();
         lane& l = lanes_[listener];  // references into an unordered_map survive rehashing
         l.runnable = false;
-        // A listener whose plugin overlaps a batch: all its due deliveries, up to its in-flight
-        // bound. Otherwise (and for system deliveries, which each name their own notifier) one
-        // per worker, so the bound is reached with threads instead.
-        const std::size_t room = batching(listener) ? static_cast<std::size_t>(settings_.max_in_flight_per_listener - l.in_flight) : 1;
+        // Resolved once for the whole batch, here because it decides the batch's size: a listener
+        // whose plugin overlaps a batch gets all its due deliveries, up to its in-flight bound.
+        // Otherwise (and for system deliveries, which each name their own notifier) one per
+        // worker, so the bound is reached with threads instead.
+        const target t = resolve(l.due.front().delivery);
+        const bool batches = !listener.empty() && t.plugin && t.plugin->batches();
+        const std::size_t room =
+            batches ? static_cast<std::size_t>(settings_.max_in_flight_per_listener - l.in_flight) : 1;
         const std::size_t n = std::min(room, l.due.size());
         batch.clear();
         for (std::size_t i = 0; i < n; ++i) {
@@ -156,7 +152,7 @@ void dispatcher::work() {
             wake_.notify_one();
         }
         lock.unlock();
-        attempt_batch(batch);
+        attempt_batch(batch, t);
         lock.lock();
         for (const auto& job : batch) attempting_.erase(job.delivery.id);
         lane& after = lanes_[listener];
@@ -178,7 +174,7 @@ bool dispatcher::attempting(const std::string& delivery_id) const {
 dispatcher::target dispatcher::resolve(const delivery_record& first) const {
     target t;
     std::string type_id = first.notifier_type_id;
-    t.config = &first.config;
+    t.config = first.config;
     if (!first.listener_id.empty()) {
         t.listener = routes_.get(first.listener_id);
         if (!t.listener) {
@@ -190,7 +186,7 @@ dispatcher::target dispatcher::resolve(const delivery_record& first) const {
             return t;
         }
         type_id = t.listener->notifier_type_id;
-        t.config = &t.listener->config_json;
+        t.config = t.listener->config_json;
     }
     t.plugin = plugins_.find(type_id);
     if (!t.plugin) {
@@ -216,7 +212,7 @@ void dispatcher::call_plugin(const target& t, const std::vector<delivery_job>& j
         ev.event_type = job.event_type.c_str();
         ev.document_json = job.document->c_str();
         ev.document_len = job.document->size();
-        ev.config_json = t.config->c_str();
+        ev.config_json = t.config.c_str();
         ev.attempt = static_cast<uint32_t>(done[i].first.attempt);
         ev.fired_at_ms = job.fired_ms;
     }
@@ -232,11 +228,9 @@ void dispatcher::call_plugin(const target& t, const std::vector<delivery_job>& j
     }
 }
 
-void dispatcher::attempt_batch(std::vector<delivery_job>& jobs) {
+void dispatcher::attempt_batch(std::vector<delivery_job>& jobs, const target& t) {
     const std::size_t n = jobs.size();
-    // A batch shares one listener (system deliveries come one at a time): it is resolved once.
     const std::string listener_id = jobs.front().delivery.listener_id;
-    const target t = resolve(jobs.front().delivery);
     std::vector<attempt_with_state> done(n);
     std::vector<herald_delivery_result> results(n);
     const long long started = now_ms();

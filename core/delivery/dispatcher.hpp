@@ -83,14 +83,12 @@ private:
     /// Caller holds mutex_; returns whether a worker should be woken.
     bool enqueue(delivery_job job);
     bool can_run(const std::string& listener, const lane& l) const;
-    /// Does this listener's plugin take batches (deliver_batch)?
-    bool batching(const std::string& listener) const;
     /// What a batch is delivered with — its listener, plugin and config — or why it cannot be.
     struct target {
         std::shared_ptr<const routed_listener> listener;
         std::shared_ptr<plugin_instance> plugin;
         std::string plugin_name = "?";
-        const std::string* config = nullptr;  // the listener's, or a system delivery's own
+        std::string config;  // the listener's, or a system delivery's own (a copy: the job moves)
         std::string refused;                  // non-empty: nothing is attempted, for this reason
         herald_outcome refusal = HERALD_OUTCOME_FAILED;
     };
@@ -98,7 +96,8 @@ private:
     /// Hands the batch to the plugin and copies each answer into its attempt.
     void call_plugin(const target& t, const std::vector<delivery_job>& jobs, std::vector<attempt_with_state>& done,
                      std::vector<herald_delivery_result>& results);
-    void attempt_batch(std::vector<delivery_job>& jobs);
+    /// Attempts a batch of one listener's deliveries (or one system delivery) with `t`.
+    void attempt_batch(std::vector<delivery_job>& jobs, const target& t);
     std::vector<delivery_job> jobs_for(std::vector<delivery_record> deliveries);
 
     store& db_;

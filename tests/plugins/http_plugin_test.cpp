@@ -34,47 +34,31 @@ struct http_world {
     }
     result deliver(const json& config, const std::string& delivery_id = "evt-lst", unsigned attempt = 1) {
         const std::string cfg = config.dump();
-        herald_event ev{};
-        ev.struct_size = sizeof ev;
-        ev.event_id = "evt";
-        ev.delivery_id = delivery_id.c_str();
-        ev.listener_id = "lst";
-        ev.event_type = "repo.sync.finish";
-        ev.document_json = k_doc.c_str();
-        ev.document_len = k_doc.size();
-        ev.config_json = cfg.c_str();
-        ev.attempt = attempt;
+        const herald_event ev = test::make_event(delivery_id, cfg, k_doc, attempt);
         herald_delivery_result r{};
         r.struct_size = sizeof r;
         plugin->deliver(ev, r);
+        return copy(r);
+    }
+    static result copy(const herald_delivery_result& r) {
         return {r.outcome, r.retry_after_ms, r.status_code, r.message ? r.message : "",
                 r.response_excerpt ? r.response_excerpt : ""};
     }
 };
 
 /// One listener's events delivered as one batch; results[i] answers delivery_ids[i].
-std::vector<result> deliver_batch(http_world& w, const json& config, const std::vector<std::string>& delivery_ids) {
+std::vector<result> deliver_batch(http_world& w, const json& config, const std::vector<std::string>& delivery_ids,
+                                  const std::string& document = k_doc) {
     const std::string cfg = config.dump();
-    std::vector<herald_event> evs(delivery_ids.size());
+    std::vector<herald_event> evs;
     std::vector<herald_delivery_result> rs(delivery_ids.size());
-    for (std::size_t i = 0; i < evs.size(); ++i) {
-        herald_event& ev = evs[i];
-        ev.struct_size = sizeof ev;
-        ev.event_id = "evt";
-        ev.delivery_id = delivery_ids[i].c_str();
-        ev.listener_id = "lst";
-        ev.event_type = "repo.sync.finish";
-        ev.document_json = k_doc.c_str();
-        ev.document_len = k_doc.size();
-        ev.config_json = cfg.c_str();
-        ev.attempt = 1;
+    for (std::size_t i = 0; i < delivery_ids.size(); ++i) {
+        evs.push_back(test::make_event(delivery_ids[i], cfg, document));
         rs[i].struct_size = sizeof rs[i];
     }
     REQUIRE(w.plugin->deliver_batch(evs.data(), evs.size(), rs.data()) == HERALD_STATUS_OK);
     std::vector<result> out;
-    for (const auto& r : rs)
-        out.push_back({r.outcome, r.retry_after_ms, r.status_code, r.message ? r.message : "",
-                       r.response_excerpt ? r.response_excerpt : ""});
+    for (const auto& r : rs) out.push_back(http_world::copy(r));
     return out;
 }
 
@@ -168,26 +152,14 @@ TEST_CASE("a batch is in flight at once, within the connection bound, each answe
     CHECK(sink.connections() == 2);      // and kept alive across the rounds
 }
 
-TEST_CASE("a large document arrives whole (header and body go out together)", "[http]") {
+TEST_CASE("a large document arrives whole and the connection stays usable", "[http]") {
     http_world w;
     test::http_sink sink;
-    // Larger than a socket's send buffer, so the combined send takes several writes.
+    // Larger than a socket's send buffer: the header-and-body send (coalescing_session) takes
+    // several writes.
     const std::string doc = R"({"call_report":null,"event_type":"x","payload":{"blob":")" + std::string(3 << 20, 'b') + "\"}}";
-    const std::string cfg = json{{"url", sink.url()}}.dump();
-    herald_event ev{};
-    ev.struct_size = sizeof ev;
-    ev.event_id = "evt";
-    ev.delivery_id = "evt-lst";
-    ev.listener_id = "lst";
-    ev.event_type = "x";
-    ev.document_json = doc.c_str();
-    ev.document_len = doc.size();
-    ev.config_json = cfg.c_str();
-    ev.attempt = 1;
-    herald_delivery_result r{};
-    r.struct_size = sizeof r;
-    REQUIRE(w.plugin->deliver_batch(&ev, 1, &r) == HERALD_STATUS_OK);
-    CHECK(r.outcome == HERALD_OUTCOME_OK);
+    auto rs = deliver_batch(w, {{"url", sink.url()}}, {"evt-lst"}, doc);
+    CHECK(rs.at(0).outcome == HERALD_OUTCOME_OK);
     auto reqs = sink.requests();
     REQUIRE(reqs.size() == 1);
     CHECK(reqs[0].body == doc);

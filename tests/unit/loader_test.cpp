@@ -11,16 +11,9 @@ using nlohmann::json;
 namespace {
 /// Delivers a tiny event with `config` through `plugin`; `status` receives deliver's return.
 herald_delivery_result deliver(const plugin_instance& plugin, const json& config, herald_status& status) {
-    static const std::string doc = "{}";
+    static const std::string doc = "{}", id = "x";
     const std::string cfg = config.dump();
-    herald_event ev{};
-    ev.struct_size = sizeof ev;
-    ev.event_id = ev.listener_id = ev.delivery_id = "x";
-    ev.event_type = "repo.sync.start";
-    ev.document_json = doc.c_str();
-    ev.document_len = doc.size();
-    ev.config_json = cfg.c_str();
-    ev.attempt = 1;
+    const herald_event ev = herald::test::make_event(id, cfg, doc);
     herald_delivery_result r{};
     r.struct_size = sizeof r;
     status = plugin.deliver(ev, r);

@@ -33,6 +33,23 @@ struct temp_dir {
     ~temp_dir() { std::filesystem::remove_all(path); }
 };
 
+/// An event for a plugin's deliver or deliver_batch, pointing into `config_json` and `document`
+/// (which must outlive it).
+inline herald_event make_event(const std::string& delivery_id, const std::string& config_json,
+                               const std::string& document, unsigned attempt = 1) {
+    herald_event ev{};
+    ev.struct_size = sizeof ev;
+    ev.event_id = "evt";
+    ev.delivery_id = delivery_id.c_str();
+    ev.listener_id = "lst";
+    ev.event_type = "repo.sync.finish";
+    ev.document_json = document.c_str();
+    ev.document_len = document.size();
+    ev.config_json = config_json.c_str();
+    ev.attempt = attempt;
+    return ev;
+}
+
 /// A registry with the recorder notifier loaded.
 struct plugin_world {
     core::host_bridge bridge{quiet_logger()};

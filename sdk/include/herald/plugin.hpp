@@ -171,39 +171,53 @@ struct glue {
         } catch (...) {
         }
     }
+    static event to_event(const herald_event& ev, const nlohmann::json& config) {
+        return event{ev.event_id ? ev.event_id : "",
+                     ev.delivery_id ? ev.delivery_id : "",
+                     ev.listener_id ? ev.listener_id : "",
+                     ev.event_type ? ev.event_type : "",
+                     std::string_view(ev.document_json ? ev.document_json : "", ev.document_len),
+                     config,
+                     ev.attempt,
+                     ev.fired_at_ms};
+    }
+    static nlohmann::json parse_config(const char* json) {
+        return json && *json ? nlohmann::json::parse(json) : nlohmann::json::object();
+    }
+    /// Hands `r` over the boundary. deliver may run on several threads at once, so the strings
+    /// live in the calling thread's buffers `message` and `excerpt`, valid until its next call.
+    static void hand_over(delivery_result& r, herald_delivery_result& out, std::string& message,
+                          std::string& excerpt) {
+        message = std::move(r.message);
+        excerpt = std::move(r.response_excerpt);
+        out.outcome = r.outcome;
+        out.retry_after_ms = r.retry_after ? r.retry_after->count() : -1;
+        out.status_code = r.status_code;
+        out.message = message.c_str();
+        out.response_excerpt = excerpt.empty() ? nullptr : excerpt.c_str();
+    }
+    /// A throwing deliver counts as retry, with the exception's message.
+    static herald_status thrown(herald_delivery_result* out, size_t count) {
+        static thread_local std::string error;
+        error = describe_exception();
+        for (size_t i = 0; i < count; ++i) {
+            out[i].outcome = HERALD_OUTCOME_RETRY;
+            out[i].retry_after_ms = -1;
+            out[i].message = error.c_str();
+        }
+        return HERALD_STATUS_ERROR;
+    }
     static herald_status deliver(void* state, const herald_event* ev, herald_delivery_result* out) {
         auto* self = static_cast<instance<T>*>(state);
         if constexpr (has_deliver<T>::value) {
             try {
-                nlohmann::json cfg = (ev->config_json && *ev->config_json) ? nlohmann::json::parse(ev->config_json)
-                                                                           : nlohmann::json::object();
-                event e{ev->event_id ? ev->event_id : "",
-                        ev->delivery_id ? ev->delivery_id : "",
-                        ev->listener_id ? ev->listener_id : "",
-                        ev->event_type ? ev->event_type : "",
-                        std::string_view(ev->document_json ? ev->document_json : "", ev->document_len),
-                        cfg,
-                        ev->attempt,
-                        ev->fired_at_ms};
-                delivery_result r = self->obj.deliver(e);
-                // deliver may run on several threads at once: the strings handed back must be
-                // per-call, so they live in thread-local buffers valid until this thread's next call.
+                const nlohmann::json cfg = parse_config(ev->config_json);
+                delivery_result r = self->obj.deliver(to_event(*ev, cfg));
                 static thread_local std::string message, excerpt;
-                message = std::move(r.message);
-                excerpt = std::move(r.response_excerpt);
-                out->outcome = r.outcome;
-                out->retry_after_ms = r.retry_after ? r.retry_after->count() : -1;
-                out->status_code = r.status_code;
-                out->message = message.c_str();
-                out->response_excerpt = excerpt.empty() ? nullptr : excerpt.c_str();
+                hand_over(r, *out, message, excerpt);
                 return HERALD_STATUS_OK;
             } catch (...) {
-                static thread_local std::string error;
-                error = describe_exception();
-                out->outcome = HERALD_OUTCOME_RETRY;
-                out->retry_after_ms = -1;
-                out->message = error.c_str();
-                return HERALD_STATUS_ERROR;
+                return thrown(out, 1);
             }
         } else {
             (void)self;
@@ -212,64 +226,33 @@ struct glue {
             return HERALD_STATUS_ERROR;
         }
     }
-    /// A batch is one listener's events, so the config is parsed once, not once per event.
+    /// Only referenced (so only compiled) for a class with deliver_batch. A batch is one
+    /// listener's events, so the config is parsed once, not once per event.
     static herald_status deliver_batch(void* state, const herald_event* evs, size_t count,
                                        herald_delivery_result* out) {
         auto* self = static_cast<instance<T>*>(state);
-        if constexpr (has_deliver<T>::value) {
-            static thread_local std::vector<std::string> messages, excerpts;
-            static thread_local std::string error;
-            try {
-                std::vector<nlohmann::json> configs;
-                configs.reserve(count);  // events refer into it: it must never reallocate
-                std::vector<event> events;
-                events.reserve(count);
-                for (size_t i = 0; i < count; ++i) {
-                    const herald_event* ev = &evs[i];
-                    const char* cfg = ev->config_json ? ev->config_json : "";
-                    const bool same = i > 0 && (evs[i - 1].config_json == ev->config_json ||
-                                                std::strcmp(evs[i - 1].config_json ? evs[i - 1].config_json : "",
-                                                            cfg) == 0);
-                    if (!same) configs.push_back(*cfg ? nlohmann::json::parse(cfg) : nlohmann::json::object());
-                    events.push_back(event{ev->event_id ? ev->event_id : "", ev->delivery_id ? ev->delivery_id : "",
-                                           ev->listener_id ? ev->listener_id : "",
-                                           ev->event_type ? ev->event_type : "",
-                                           std::string_view(ev->document_json ? ev->document_json : "",
-                                                            ev->document_len),
-                                           configs.back(), ev->attempt, ev->fired_at_ms});
-                }
-                std::vector<delivery_result> results;
-                if constexpr (has_deliver_batch<T>::value) results = self->obj.deliver_batch(events);
-                if (results.size() != count)
-                    throw std::logic_error("deliver_batch returned " + std::to_string(results.size()) +
-                                           " results for " + std::to_string(count) + " events");
-                messages.resize(count);
-                excerpts.resize(count);
-                for (size_t i = 0; i < count; ++i) {
-                    messages[i] = std::move(results[i].message);
-                    excerpts[i] = std::move(results[i].response_excerpt);
-                    out[i].outcome = results[i].outcome;
-                    out[i].retry_after_ms = results[i].retry_after ? results[i].retry_after->count() : -1;
-                    out[i].status_code = results[i].status_code;
-                    out[i].message = messages[i].c_str();
-                    out[i].response_excerpt = excerpts[i].empty() ? nullptr : excerpts[i].c_str();
-                }
-                return HERALD_STATUS_OK;
-            } catch (...) {
-                error = describe_exception();
-                for (size_t i = 0; i < count; ++i) {
-                    out[i].outcome = HERALD_OUTCOME_RETRY;
-                    out[i].retry_after_ms = -1;
-                    out[i].message = error.c_str();
-                }
-                return HERALD_STATUS_ERROR;
+        static thread_local std::vector<std::string> messages, excerpts;
+        try {
+            std::vector<nlohmann::json> configs;
+            configs.reserve(count);  // events refer into it: it must never reallocate
+            std::vector<event> events;
+            events.reserve(count);
+            for (size_t i = 0; i < count; ++i) {
+                const char* cfg = evs[i].config_json ? evs[i].config_json : "";
+                const char* before = i > 0 && evs[i - 1].config_json ? evs[i - 1].config_json : nullptr;
+                if (!before || (before != cfg && std::strcmp(before, cfg) != 0)) configs.push_back(parse_config(cfg));
+                events.push_back(to_event(evs[i], configs.back()));
             }
-        } else {
-            (void)self;
-            (void)evs;
-            (void)count;
-            (void)out;
-            return HERALD_STATUS_ERROR;
+            std::vector<delivery_result> results = self->obj.deliver_batch(events);
+            if (results.size() != count)
+                throw std::logic_error("deliver_batch returned " + std::to_string(results.size()) + " results for " +
+                                       std::to_string(count) + " events");
+            messages.resize(count);
+            excerpts.resize(count);
+            for (size_t i = 0; i < count; ++i) hand_over(results[i], out[i], messages[i], excerpts[i]);
+            return HERALD_STATUS_OK;
+        } catch (...) {
+            return thrown(out, count);
         }
     }
     static const char* last_error(void* state) {
