@@ -7,7 +7,6 @@
 #include "delivery/delivery_service.hpp"
 #include "delivery/dispatcher.hpp"
 #include "delivery/outbox_lease.hpp"
-#include "events/event_writer.hpp"
 #include "events/task_service.hpp"
 #include "events/event_service.hpp"
 #include "events/event_types.hpp"
@@ -141,11 +140,11 @@ int run_server(const server_options& opts) {
     if (ds.retry_schedule_ms.empty()) ds.retry_schedule_ms.push_back(0);
     ds.max_retry_after_ms = cfg["delivery"]["max_retry_after_ms"].get<long long>();
     listener_service* listeners_ptr = nullptr;  // the dispatcher reports "gone" to it
-    dispatcher delivery(*db, registry, routes, ds,
+    outbox_writer writer(*db, log);  // before the dispatcher, which records attempts through it
+    dispatcher delivery(*db, writer, registry, routes, ds,
                         [&](const std::string& id, const std::string& why) { listeners_ptr->disable(id, why); }, log);
     listener_service listeners(*db, registry, types, routes);
     listeners_ptr = &listeners;
-    event_writer writer(*db);
     delivery_service deliveries(*db, delivery, types);
     event_service events(*db, writer, types, routes, delivery, deliveries);
     // Task-status messages use Pulp's [messaging] keys, which the amqp plugin declares.
@@ -174,9 +173,7 @@ int run_server(const server_options& opts) {
     }
     log->info("signal {}: stopping", sig);
     registry.stop_all();  // the REST service stops accepting first
-    delivery.stop();      // in-flight attempts finish; queued work stays pending in the store
-    // The writer (declared after the dispatcher) is destroyed first: every accepted fire has
-    // already been committed by the time its request returned.
+    delivery.stop();      // in-flight attempts finish and are recorded; queued work stays pending
     log->info("stopped");
     return 0;
 }

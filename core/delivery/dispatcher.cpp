@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 
 namespace herald::core {
 
@@ -21,11 +22,11 @@ std::string excerpt(const char* s) {
 
 }  // namespace
 
-dispatcher::dispatcher(store& db, plugin_registry& plugins, router& routes, dispatcher_settings settings,
+dispatcher::dispatcher(store& db, outbox_writer& writer, plugin_registry& plugins, router& routes, dispatcher_settings settings,
                        std::function<void(const std::string&, const std::string&)> on_gone,
                        std::shared_ptr<spdlog::logger> log)
     : db_(db),
-      attempt_log_([&db](const std::vector<const attempt_with_state*>& batch) { db.record_attempts(batch); }),
+      writer_(writer),
       plugins_(plugins),
       routes_(routes),
       settings_(std::move(settings)),
@@ -113,6 +114,7 @@ void dispatcher::stop() {
     wake_.notify_all();
     for (auto& t : workers_) t.join();
     workers_.clear();
+    writer_.flush();
 }
 
 void dispatcher::work() {
@@ -258,7 +260,7 @@ void dispatcher::attempt_batch(std::vector<delivery_job>& jobs, const target& t)
     const std::string source =
         t.plugin_name + ":" + (listener_id.empty() ? std::string("system") : listener_id.substr(0, 8));
     std::vector<delivery_job> again;
-    const std::string* gone = nullptr;  // the first "gone" answer's message
+    std::optional<std::string> gone;  // the first "gone" answer's message
     for (std::size_t i = 0; i < n; ++i) {
         attempt_record& a = done[i].first;
         delivery_record& d = jobs[i].delivery;
@@ -267,15 +269,11 @@ void dispatcher::attempt_batch(std::vector<delivery_job>& jobs, const target& t)
             log_->debug("[{}] delivered event {} (attempt {})", source, d.event_id, a.attempt);
         else
             log_->warn("[{}] event {} attempt {}: {} — {}", source, d.event_id, a.attempt, a.outcome, a.message);
-        if (results[i].outcome == HERALD_OUTCOME_GONE && !gone) gone = &a.message;
+        if (results[i].outcome == HERALD_OUTCOME_GONE && !gone) gone = a.message;
         done[i].second = d;
         if (retry) again.push_back(std::move(jobs[i]));
     }
-    try {
-        attempt_log_.submit(done.data(), n);
-    } catch (const std::exception& e) {
-        log_->error("cannot record {} attempt(s) of listener {}: {}", n, listener_id, e.what());
-    }
+    writer_.record_attempts(std::move(done));
     if (gone && !listener_id.empty() && on_gone_) on_gone_(listener_id, *gone);
     submit(std::move(again));
 }

@@ -14,7 +14,7 @@
 #include "delivery/retry_policy.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "routing/router.hpp"
-#include "store/group_commit.hpp"
+#include "store/outbox_writer.hpp"
 #include "store/store.hpp"
 
 #include <spdlog/logger.h>
@@ -49,7 +49,8 @@ struct dispatcher_settings {
 class dispatcher {
 public:
     /// `on_gone(listener_id, message)` is called when a receiver answers "gone".
-    dispatcher(store& db, plugin_registry& plugins, router& routes, dispatcher_settings settings,
+    /// Finished attempts are recorded through `writer`, without waiting for their commit.
+    dispatcher(store& db, outbox_writer& writer, plugin_registry& plugins, router& routes, dispatcher_settings settings,
                std::function<void(const std::string&, const std::string&)> on_gone,
                std::shared_ptr<spdlog::logger> log);
     ~dispatcher();
@@ -59,8 +60,8 @@ public:
     std::size_t recover();
     /// Loads and queues the given deliveries (after a redelivery request).
     void requeue(const std::vector<delivery_record>& deliveries);
-    /// Stops taking work, lets in-flight attempts finish, joins the workers. Queued work stays
-    /// pending in the store.
+    /// Stops taking work, lets in-flight attempts finish, joins the workers and commits their
+    /// records. Queued work stays pending in the store.
     void stop();
     /// Is an attempt of this delivery running right now? (Reports show it as "delivering".)
     bool attempting(const std::string& delivery_id) const;
@@ -101,9 +102,7 @@ private:
     std::vector<delivery_job> jobs_for(std::vector<delivery_record> deliveries);
 
     store& db_;
-    // Attempts finishing at the same time share a transaction; each worker still waits until its
-    // own batch is recorded before it takes more work.
-    group_commit<attempt_with_state> attempt_log_;
+    outbox_writer& writer_;
     plugin_registry& plugins_;
     router& routes_;
     dispatcher_settings settings_;

@@ -35,7 +35,8 @@ reply event_service::fire(const std::string& body) {
         if (auto stored = db_.get_task(task->get<std::string>())) call_report = json::parse(*stored);
     }
 
-    event_record e;
+    event_with_deliveries fired;
+    auto& [e, deliveries] = fired;
     e.id = new_object_id();
     e.event_type = type.get<std::string>();
     e.canonical_type = *canonical;
@@ -43,22 +44,20 @@ reply event_service::fire(const std::string& body) {
     e.fired_ms = now_ms();
 
     auto listeners = routes_.match(*canonical);
-    std::vector<delivery_record> deliveries;
     deliveries.reserve(listeners.size());
     json matched = json::array();
     for (const auto& l : listeners) {
-        delivery_record d;
+        delivery_record& d = deliveries.emplace_back();
         d.id = e.id + "-" + l->id;  // stable across retries; no "." (Standard Webhooks ids)
         d.event_id = e.id;
         d.listener_id = l->id;
         d.next_attempt_ms = e.fired_ms;
         d.created_ms = d.updated_ms = e.fired_ms;
-        deliveries.push_back(d);
         matched.push_back(l->id);
     }
-    writer_.write(e, deliveries);
+    writer_.write_fire(fired);
 
-    auto document = std::make_shared<const std::string>(e.document);
+    auto document = std::make_shared<const std::string>(std::move(e.document));  // committed: no longer needed
     std::vector<delivery_job> jobs;
     jobs.reserve(deliveries.size());
     for (auto& d : deliveries) jobs.push_back({std::move(d), e.canonical_type, document, e.fired_ms});
@@ -74,19 +73,21 @@ reply event_service::fire(const std::string& body) {
 
 void event_service::fire_system(const std::string& event_type, const std::string& document,
                                 const std::string& notifier_type_id, const json& config) {
-    event_record e;
+    event_with_deliveries fired;
+    auto& [e, deliveries] = fired;
     e.id = new_object_id();
     e.event_type = e.canonical_type = event_type;
     e.document = document;
     e.fired_ms = now_ms();
-    delivery_record d;
+    delivery_record& d = deliveries.emplace_back();
     d.id = e.id + "-system";
     d.event_id = e.id;
     d.notifier_type_id = notifier_type_id;
     d.config = config.dump();
     d.next_attempt_ms = d.created_ms = d.updated_ms = e.fired_ms;
-    writer_.write(e, {d});
-    delivery_.submit({{d, e.canonical_type, std::make_shared<const std::string>(e.document), e.fired_ms}});
+    writer_.write_fire(fired);
+    delivery_.submit({{std::move(d), e.canonical_type, std::make_shared<const std::string>(std::move(e.document)),
+                       e.fired_ms}});
 }
 
 reply event_service::report(const std::string& id) const {

@@ -5,15 +5,15 @@
 #include "delivery/delivery_service.hpp"
 #include "delivery/dispatcher.hpp"
 #include "events/event_types.hpp"
-#include "events/event_writer.hpp"
 #include "routing/router.hpp"
+#include "store/outbox_writer.hpp"
 #include "store/store.hpp"
 
 namespace herald::core {
 
 class event_service {
 public:
-    event_service(store& db, event_writer& writer, const event_types& types, router& routes, dispatcher& delivery,
+    event_service(store& db, outbox_writer& writer, const event_types& types, router& routes, dispatcher& delivery,
                   const delivery_service& deliveries)
         : db_(db), writer_(writer), types_(types), routes_(routes), delivery_(delivery), deliveries_(deliveries) {}
 
@@ -29,7 +29,7 @@ public:
 
 private:
     store& db_;
-    event_writer& writer_;
+    outbox_writer& writer_;
     const event_types& types_;
     router& routes_;
     dispatcher& delivery_;

@@ -1,13 +1,23 @@
 #pragma once
 // Group commit, leader/follower style: the first caller to find no commit in progress becomes
 // the leader and commits everything queued so far in one transaction; callers that arrive
-// meanwhile wait and are committed by the next leader. Each caller returns only once its own
-// item is durable (or rethrows the commit's error). No dedicated thread: the leader is a caller,
-// so an uncontended write costs no thread hand-off, and a burst costs one commit.
+// meanwhile are committed by the next leader. No dedicated thread: the leader is a caller, so an
+// uncontended write costs no thread hand-off, and a burst costs one commit.
+//
+// Two ways in. submit() returns only once its items are durable (or rethrows the commit's
+// error): a fire must not be answered 202 before that. post() hands its item over and returns at
+// once; a later leader commits it, and a failure goes to the error callback. Posted items still
+// share transactions with submitted ones, and whoever finds posted items at the head of the queue
+// with no commit running commits them, so none is left behind. A backlog of posted work beyond
+// `max_posted` makes post() wait, so a store slower than its producers slows them instead of
+// growing memory without bound.
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace herald::core {
@@ -15,16 +25,29 @@ namespace herald::core {
 template <class T>
 class group_commit {
 public:
-    /// `commit` writes a batch in one transaction; it may throw.
-    explicit group_commit(std::function<void(const std::vector<const T*>&)> commit, std::size_t max_batch = 1024)
-        : commit_(std::move(commit)), max_batch_(max_batch) {}
+    using commit_fn = std::function<void(const std::vector<const T*>&)>;
+    /// Told about a posted item whose commit failed (its weight and the error).
+    using error_fn = std::function<void(std::size_t, std::exception_ptr)>;
+
+    /// `commit` writes a batch in one transaction; it may throw. A batch holds whole slots of
+    /// about `max_batch` weight in all (at least one slot).
+    explicit group_commit(commit_fn commit, std::size_t max_batch = 1024, error_fn on_posted_error = {},
+                          std::size_t max_posted = 8192)
+        : commit_(std::move(commit)),
+          on_posted_error_(std::move(on_posted_error)),
+          max_batch_(max_batch),
+          max_posted_(max_posted) {}
+
+    ~group_commit() { flush(); }
 
     void submit(const T& item) { submit(&item, 1); }
 
-    /// Submits `count` items that are committed together (a delivery batch's attempts).
+    /// Submits `count` items that are committed together; returns once they are durable.
     void submit(const T* items, std::size_t count) {
         if (count == 0) return;
-        slot mine{items, count};
+        slot mine;
+        mine.items = items;
+        mine.count = mine.weight = count;
         std::unique_lock lock(mutex_);
         queue_.push_back(&mine);
         while (!mine.done) {
@@ -34,47 +57,105 @@ public:
                 mine.wake.wait(lock);
                 continue;
             }
-            committing_ = true;
-            // Whole slots only, at least one, up to about max_batch items.
-            std::size_t n = 0, total = 0;
-            while (n < queue_.size() && (n == 0 || total + queue_[n]->count <= max_batch_)) total += queue_[n++]->count;
-            std::vector<slot*> batch(queue_.begin(), queue_.begin() + static_cast<long>(n));
-            queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
-            lock.unlock();
-            std::vector<const T*> items;
-            items.reserve(total);
-            for (auto* s : batch)
-                for (std::size_t i = 0; i < s->count; ++i) items.push_back(s->items + i);
-            std::exception_ptr error;
-            try {
-                commit_(items);
-            } catch (...) {
-                error = std::current_exception();
-            }
-            lock.lock();
-            committing_ = false;
-            for (auto* s : batch) {
-                s->error = error;
-                s->done = true;
-                if (s != &mine) s->wake.notify_one();
-            }
-            if (!queue_.empty()) queue_.front()->wake.notify_one();  // the next leader
+            commit_front(lock);
         }
+        commit_posted(lock);
         if (mine.error) std::rethrow_exception(mine.error);
+    }
+
+    /// Queues `item` (of `weight`, for batch sizing) and returns without waiting for its commit,
+    /// unless the posted backlog is over its bound.
+    void post(T item, std::size_t weight) {
+        auto owned = std::make_unique<slot>();
+        owned->owned.emplace(std::move(item));
+        owned->items = &*owned->owned;
+        owned->count = 1;
+        owned->weight = weight;
+        std::unique_lock lock(mutex_);
+        while (posted_weight_ >= max_posted_) {
+            if (!committing_ && !queue_.empty() && queue_.front()->owned) commit_front(lock);
+            else drained_.wait(lock);
+        }
+        posted_weight_ += weight;
+        queue_.push_back(owned.release());  // the leader that commits it deletes it
+        commit_posted(lock);
+    }
+
+    /// Returns once everything queued so far has been committed (or has failed).
+    void flush() {
+        std::unique_lock lock(mutex_);
+        while (!queue_.empty() || committing_) {
+            if (!committing_ && queue_.front()->owned) commit_front(lock);
+            else drained_.wait(lock);
+        }
     }
 
 private:
     struct slot {
-        const T* items;
-        std::size_t count;
+        const T* items = nullptr;
+        std::size_t count = 0;
+        std::size_t weight = 0;
+        std::optional<T> owned;  // set for posted items: nobody waits for them
         bool done = false;
         std::exception_ptr error;
         std::condition_variable wake;
     };
-    std::function<void(const std::vector<const T*>&)> commit_;
+
+    /// Posted items at the head with no commit running would wait for the next submitter;
+    /// commit them now instead.
+    void commit_posted(std::unique_lock<std::mutex>& lock) {
+        while (!committing_ && !queue_.empty() && queue_.front()->owned) commit_front(lock);
+    }
+
+    /// Commits whole slots from the head of the queue, at least one, up to about max_batch_
+    /// weight. Called with the lock held and no commit running.
+    void commit_front(std::unique_lock<std::mutex>& lock) {
+        committing_ = true;
+        std::size_t n = 0, total = 0;
+        while (n < queue_.size() && (n == 0 || total + queue_[n]->weight <= max_batch_)) total += queue_[n++]->weight;
+        std::vector<slot*> batch(queue_.begin(), queue_.begin() + static_cast<long>(n));
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
+        lock.unlock();
+        std::vector<const T*> items;
+        items.reserve(total);
+        for (auto* s : batch)
+            for (std::size_t i = 0; i < s->count; ++i) items.push_back(s->items + i);
+        std::exception_ptr error;
+        try {
+            commit_(items);
+        } catch (...) {
+            error = std::current_exception();
+        }
+        std::vector<std::unique_ptr<slot>> posted;
+        lock.lock();
+        committing_ = false;
+        for (auto* s : batch) {
+            if (s->owned) {
+                posted_weight_ -= s->weight;
+                posted.emplace_back(s);
+                continue;
+            }
+            s->error = error;
+            s->done = true;
+            s->wake.notify_one();
+        }
+        if (!queue_.empty() && !queue_.front()->owned) queue_.front()->wake.notify_one();  // the next leader
+        drained_.notify_all();
+        if (error && on_posted_error_) {
+            lock.unlock();  // the callback logs; no reason to hold everyone up meanwhile
+            for (const auto& s : posted) on_posted_error_(s->weight, error);
+            lock.lock();
+        }
+    }
+
+    commit_fn commit_;
+    error_fn on_posted_error_;
     std::size_t max_batch_;
+    std::size_t max_posted_;
     std::mutex mutex_;
-    std::vector<slot*> queue_;
+    std::condition_variable drained_;  // a commit finished: backlog shrank, maybe queue empty
+    std::deque<slot*> queue_;
+    std::size_t posted_weight_ = 0;
     bool committing_ = false;
 };
 

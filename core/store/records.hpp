@@ -76,4 +76,11 @@ struct attempt_record {
 using event_with_deliveries = std::pair<event_record, std::vector<delivery_record>>;
 using attempt_with_state = std::pair<attempt_record, delivery_record>;
 
+/// One change to the outbox as the writer queues it: a fire (an event and its deliveries, owned
+/// by the caller, who waits for the commit) or finished attempts (owned here: nobody waits).
+struct outbox_change {
+    const event_with_deliveries* fire = nullptr;
+    std::vector<attempt_with_state> attempts;
+};
+
 }  // namespace herald::core

@@ -219,39 +219,44 @@ void sqlite_store::disable_listener(const std::string& id, const std::string& re
     tx.commit();
 }
 
-void sqlite_store::insert_events(const std::vector<const event_with_deliveries*>& batch) {
+void sqlite_store::write_outbox(const std::vector<const outbox_change*>& batch) {
     std::lock_guard lock(mutex_);
     SQLite::Transaction tx(db_);
+    for (const auto* change : batch) {
+        if (change->fire) insert_fire(*change->fire);
+        for (const auto& a : change->attempts) insert_attempt(a);
+    }
+    tx.commit();
+}
+
+void sqlite_store::insert_fire(const event_with_deliveries& fire) {
     SQLite::Statement& ev = cached("INSERT INTO events VALUES (?, ?, ?, ?, ?)");
     SQLite::Statement& d = cached("INSERT INTO deliveries (id, event_id, listener_id, state, attempts, next_attempt_ms, "
                                   "last_message, updated_ms, notifier_type_id, config, created_ms) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const auto* item : batch) {
-        const auto& [e, deliveries] = *item;
-        ev.bind(1, e.id);
-        ev.bind(2, e.event_type);
-        ev.bind(3, e.canonical_type);
-        ev.bind(4, e.document);
-        ev.bind(5, static_cast<int64_t>(e.fired_ms));
-        ev.exec();
-        ev.reset();
-        for (const auto& r : deliveries) {
-            d.bind(1, r.id);
-            d.bind(2, r.event_id);
-            d.bind(3, r.listener_id);
-            d.bind(4, r.state);
-            d.bind(5, r.attempts);
-            d.bind(6, static_cast<int64_t>(r.next_attempt_ms));
-            d.bind(7, r.last_message);
-            d.bind(8, static_cast<int64_t>(r.updated_ms));
-            d.bind(9, r.notifier_type_id);
-            d.bind(10, r.config);
-            d.bind(11, static_cast<int64_t>(r.created_ms));
-            d.exec();
-            d.reset();
-        }
+    const auto& [e, deliveries] = fire;
+    reset_after ev_done{ev};
+    ev.bind(1, e.id);
+    ev.bind(2, e.event_type);
+    ev.bind(3, e.canonical_type);
+    ev.bind(4, e.document);
+    ev.bind(5, static_cast<int64_t>(e.fired_ms));
+    ev.exec();
+    for (const auto& r : deliveries) {
+        reset_after d_done{d};
+        d.bind(1, r.id);
+        d.bind(2, r.event_id);
+        d.bind(3, r.listener_id);
+        d.bind(4, r.state);
+        d.bind(5, r.attempts);
+        d.bind(6, static_cast<int64_t>(r.next_attempt_ms));
+        d.bind(7, r.last_message);
+        d.bind(8, static_cast<int64_t>(r.updated_ms));
+        d.bind(9, r.notifier_type_id);
+        d.bind(10, r.config);
+        d.bind(11, static_cast<int64_t>(r.created_ms));
+        d.exec();
     }
-    tx.commit();
 }
 
 std::optional<event_record> sqlite_store::get_event(const std::string& id) {
@@ -293,14 +298,13 @@ std::vector<attempt_record> sqlite_store::attempts_of_delivery(const std::string
     return out;
 }
 
-void sqlite_store::record_attempts(const std::vector<const attempt_with_state*>& batch) {
-    std::lock_guard lock(mutex_);
-    SQLite::Transaction tx(db_);
+void sqlite_store::insert_attempt(const attempt_with_state& attempt) {
     SQLite::Statement& ins = cached("INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     SQLite::Statement& upd = cached("UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, "
                                     "last_message = ?, updated_ms = ? WHERE id = ?");
-    for (const auto* item : batch) {
-        const auto& [a, d] = *item;
+    const auto& [a, d] = attempt;
+    {
+        reset_after done{ins};
         ins.bind(1, a.delivery_id);
         ins.bind(2, a.attempt);
         ins.bind(3, static_cast<int64_t>(a.started_ms));
@@ -310,17 +314,15 @@ void sqlite_store::record_attempts(const std::vector<const attempt_with_state*>&
         ins.bind(7, a.message);
         ins.bind(8, a.response_excerpt);
         ins.exec();
-        ins.reset();
-        upd.bind(1, d.state);
-        upd.bind(2, d.attempts);
-        upd.bind(3, static_cast<int64_t>(d.next_attempt_ms));
-        upd.bind(4, d.last_message);
-        upd.bind(5, static_cast<int64_t>(d.updated_ms));
-        upd.bind(6, d.id);
-        upd.exec();
-        upd.reset();
     }
-    tx.commit();
+    reset_after done{upd};
+    upd.bind(1, d.state);
+    upd.bind(2, d.attempts);
+    upd.bind(3, static_cast<int64_t>(d.next_attempt_ms));
+    upd.bind(4, d.last_message);
+    upd.bind(5, static_cast<int64_t>(d.updated_ms));
+    upd.bind(6, d.id);
+    upd.exec();
 }
 
 std::vector<delivery_record> sqlite_store::unfinished_deliveries() {

@@ -25,7 +25,7 @@ public:
     bool update_listener(const listener_record& l) override;
     bool delete_listener(const std::string& id) override;
     void disable_listener(const std::string& id, const std::string& reason) override;
-    void insert_events(const std::vector<const event_with_deliveries*>& batch) override;
+    void write_outbox(const std::vector<const outbox_change*>& batch) override;
     std::optional<event_record> get_event(const std::string& id) override;
     std::vector<delivery_record> deliveries_of_event(const std::string& event_id) override;
     std::vector<attempt_record> attempts_of_delivery(const std::string& delivery_id) override;
@@ -36,7 +36,6 @@ public:
     long long count_deliveries(const delivery_filter& f) override;
     void put_task(const std::string& task_id, const std::string& report, long long now) override;
     std::optional<std::string> get_task(const std::string& task_id) override;
-    void record_attempts(const std::vector<const attempt_with_state*>& batch) override;
     std::vector<delivery_record> unfinished_deliveries() override;
     bool acquire_lease(const std::string& holder, long long now, long long until,
                        const std::function<bool(const std::string&)>& holder_is_dead, std::string& current) override;
@@ -50,6 +49,8 @@ private:
     long long count_locked(const where_clause& w);  // mutex_ held
     void migrate();
     SQLite::Statement& cached(const std::string& sql);
+    void insert_fire(const event_with_deliveries& fire);       // mutex_ held, in a transaction
+    void insert_attempt(const attempt_with_state& attempt);  // mutex_ held, in a transaction
 
     std::string path_;
     std::mutex mutex_;

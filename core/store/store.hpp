@@ -28,10 +28,10 @@ public:
     /// Marks a listener disabled (a receiver said "gone") and its pending deliveries dead, atomically.
     virtual void disable_listener(const std::string& id, const std::string& reason) = 0;
 
-    /// Stores events and their deliveries in one transaction: after this returns, none can be
-    /// lost. Several events per call is how concurrent fires share one commit (group commit);
-    /// the items are the callers' own, not copies.
-    virtual void insert_events(const std::vector<const event_with_deliveries*>& batch) = 0;
+    /// Writes fires (events and their deliveries) and finished attempts (each with its
+    /// delivery's new state), in order, in one transaction: after it returns none can be lost.
+    /// Several changes per call is how concurrent writers share one commit (group commit).
+    virtual void write_outbox(const std::vector<const outbox_change*>& batch) = 0;
     virtual std::optional<event_record> get_event(const std::string& id) = 0;
     virtual std::vector<delivery_record> deliveries_of_event(const std::string& event_id) = 0;
     virtual std::vector<attempt_record> attempts_of_delivery(const std::string& delivery_id) = 0;
@@ -48,8 +48,6 @@ public:
     virtual void put_task(const std::string& task_id, const std::string& report, long long now) = 0;
     virtual std::optional<std::string> get_task(const std::string& task_id) = 0;
 
-    /// Records finished attempts and their deliveries' new states, all in one transaction.
-    virtual void record_attempts(const std::vector<const attempt_with_state*>& batch) = 0;
     /// Deliveries not yet finished (pending or interrupted while delivering), oldest first.
     virtual std::vector<delivery_record> unfinished_deliveries() = 0;
 

@@ -79,7 +79,9 @@ TEST_CASE("the deliveries of an event are exactly that event's, however ids sort
         a.event_id = b.event_id = id;
         a.listener_id = "l1";
         event_with_deliveries item{e, {a, b}};
-        db.insert_events({&item});
+        outbox_change fire;
+        fire.fire = &item;
+        db.write_outbox({&fire});
     }
     auto ds = db.deliveries_of_event("e1");
     REQUIRE(ds.size() == 2);

@@ -1,0 +1,171 @@
+// The outbox's one write queue: fires wait for their commit, finished attempts do not, and both
+// share transactions.
+#include "store/group_commit.hpp"
+#include "store/outbox_writer.hpp"
+#include "store/sqlite_store.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
+
+using namespace herald::core;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A commit function that records each batch and, while `hold` is set, blocks its caller until
+/// the test releases it — so a test can queue work behind a commit in progress.
+struct held_commits {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<std::vector<int>> batches;
+    bool hold = true;
+    bool inside = false;
+    int finished = 0;
+
+    void commit(const std::vector<const int*>& items) {
+        std::unique_lock lock(mutex);
+        inside = true;
+        changed.notify_all();
+        changed.wait(lock, [&] { return !hold; });
+        std::vector<int> b;
+        for (const int* i : items) b.push_back(*i);
+        batches.push_back(b);
+        if (b.front() < 0) throw std::runtime_error("disk full");
+        ++finished;
+        changed.notify_all();
+    }
+    void wait_inside() {
+        std::unique_lock lock(mutex);
+        REQUIRE(changed.wait_for(lock, 10s, [&] { return inside; }));
+    }
+    void release() {
+        std::lock_guard lock(mutex);
+        hold = false;
+        changed.notify_all();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("posted items do not wait for a commit and share the next one", "[writer]") {
+    held_commits c;
+    group_commit<int> gc([&](const std::vector<const int*>& b) { c.commit(b); });
+    std::thread leader([&] { gc.submit(1); });
+    c.wait_inside();
+    // The leader is inside its commit; posting must still return at once.
+    auto posted = std::async(std::launch::async, [&] {
+        gc.post(2, 1);
+        gc.post(3, 1);
+    });
+    REQUIRE(posted.wait_for(10s) == std::future_status::ready);
+    c.release();
+    leader.join();
+    gc.flush();
+    // No further submit came: the leader committed the posted items itself, in one transaction.
+    REQUIRE(c.batches == std::vector<std::vector<int>>{{1}, {2, 3}});
+}
+
+TEST_CASE("a failed commit reaches its submitters as an exception and its posters' callback", "[writer]") {
+    held_commits c;
+    c.hold = false;
+    std::size_t lost = 0;
+    group_commit<int> gc([&](const std::vector<const int*>& b) { c.commit(b); }, 1024,
+                         [&](std::size_t weight, std::exception_ptr) { lost += weight; });
+    CHECK_THROWS_WITH(gc.submit(-1), "disk full");
+    gc.post(-2, 5);
+    gc.flush();
+    CHECK(lost == 5);
+    gc.post(4, 1);  // the queue still works after a failure
+    gc.flush();
+    CHECK(c.batches.back() == std::vector<int>{4});
+}
+
+TEST_CASE("posting beyond the backlog bound waits for a commit instead of growing", "[writer]") {
+    held_commits c;
+    group_commit<int> gc([&](const std::vector<const int*>& b) { c.commit(b); }, 1024, {}, 2);
+    std::thread leader([&] { gc.submit(1); });
+    c.wait_inside();
+    gc.post(2, 1);
+    gc.post(3, 1);  // the backlog is now at its bound
+    std::atomic<bool> posting{false};
+    auto third = std::async(std::launch::async, [&] {
+        posting = true;
+        gc.post(4, 1);
+        std::lock_guard lock(c.mutex);
+        return c.finished;  // how many commits had finished when post returned
+    });
+    while (!posting) std::this_thread::yield();
+    c.release();
+    leader.join();
+    REQUIRE(third.wait_for(10s) == std::future_status::ready);
+    CHECK(third.get() >= 2);  // it waited for the backlog to be committed
+    gc.flush();
+    CHECK(c.batches.back().back() == 4);  // and nothing was dropped
+}
+
+TEST_CASE("concurrent fires are all committed and readable when write_fire returns", "[writer]") {
+    herald::test::temp_dir dir;
+    sqlite_store db((dir.path / "h.db").string());
+    outbox_writer writer(db, herald::test::quiet_logger());
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 50; ++i) {
+                event_with_deliveries fire;
+                auto& [e, ds] = fire;
+                e = {"e" + std::to_string(t) + "-" + std::to_string(i), "x", "x", "{}", 1};
+                delivery_record& d = ds.emplace_back();
+                d.id = e.id + "-l";
+                d.event_id = e.id;
+                d.listener_id = "l";
+                writer.write_fire(fire);
+                REQUIRE(db.get_event(e.id));  // durable when write_fire returns
+            }
+        });
+    for (auto& t : threads) t.join();
+    CHECK(db.unfinished_deliveries().size() == 400);
+}
+
+TEST_CASE("recorded attempts reach the store and set their deliveries' state", "[writer]") {
+    herald::test::temp_dir dir;
+    sqlite_store db((dir.path / "h.db").string());
+    outbox_writer writer(db, herald::test::quiet_logger());
+    event_with_deliveries fire;
+    fire.first = {"e1", "x", "x", "{}", 1};
+    delivery_record& d = fire.second.emplace_back();
+    d.id = "e1-l";
+    d.event_id = "e1";
+    d.listener_id = "l";
+    writer.write_fire(fire);
+    attempt_with_state done;
+    done.first.delivery_id = d.id;
+    done.first.attempt = 1;
+    done.first.outcome = "ok";
+    done.second = d;
+    done.second.state = delivery_state::delivered;
+    done.second.attempts = 1;
+    writer.record_attempts({done});
+    writer.flush();
+    CHECK(db.get_delivery("e1-l")->state == delivery_state::delivered);
+    REQUIRE(db.attempts_of_delivery("e1-l").size() == 1);
+    CHECK(db.unfinished_deliveries().empty());
+}
+
+TEST_CASE("a failed fire is reported to its writer and loses nothing queued behind it", "[writer]") {
+    herald::test::temp_dir dir;
+    sqlite_store db((dir.path / "h.db").string());
+    outbox_writer writer(db, herald::test::quiet_logger());
+    event_with_deliveries fire;
+    fire.first = {"dup", "x", "x", "{}", 1};
+    writer.write_fire(fire);
+    CHECK_THROWS(writer.write_fire(fire));  // primary key violation
+    event_with_deliveries other;
+    other.first = {"other", "x", "x", "{}", 1};
+    writer.write_fire(other);
+    CHECK(db.get_event("other"));
+}
