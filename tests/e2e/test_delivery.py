@@ -41,6 +41,23 @@ class DeliveryTest(unittest.TestCase):
             return d["state"] in state and d
         return wait_for(check, timeout=timeout, what="delivery in %s" % (state,))
 
+    def test_attempts_made_before_sigterm_are_recorded(self):
+        # Workers hand their attempts to the write queue without waiting for the commit; SIGTERM
+        # must still commit every one of them. The restart has no http plugin, so a delivery whose
+        # attempt was lost would show up pending (and could not be delivered again to hide it).
+        sink = self.sink()
+        self.start("--set", "delivery.workers=4")
+        self.listen(sink.url)
+        ids = [self.fire() for _ in range(200)]
+        wait_for(lambda: len(sink.received()) >= len(ids), what="every event at the receiver")
+        self.assertEqual(self.server.stop(), 0)
+        os.remove(os.path.join(self.server.plugin_dir, "http.so"))
+        self.start()
+        for eid in ids:
+            d = self.server.get("event_reports/%s/" % eid).json["deliveries"][0]
+            self.assertEqual((d["state"], len(d["attempt_log"])), ("delivered", 1), d)
+            self.assertEqual(d["attempt_log"][0]["outcome"], "ok", d)
+
     def test_500_three_times_then_200_is_delivered_on_the_fourth_attempt(self):
         self.start()
         sink = self.sink(script=[500, 500, 500])
