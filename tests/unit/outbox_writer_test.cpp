@@ -50,6 +50,26 @@ struct held_commits {
     }
 };
 
+/// A store in a temporary directory and its write queue.
+struct store_and_writer {
+    herald::test::temp_dir dir;
+    sqlite_store db{(dir.path / "h.db").string()};
+    outbox_writer writer{db, herald::test::quiet_logger()};
+};
+
+/// An event with one delivery (to listener "l"), or none.
+event_with_deliveries fire_of(const std::string& id, bool with_delivery = true) {
+    event_with_deliveries fire;
+    fire.first = {id, "x", "x", "{}", 1};
+    if (with_delivery) {
+        delivery_record& d = fire.second.emplace_back();
+        d.id = id + "-l";
+        d.event_id = id;
+        d.listener_id = "l";
+    }
+    return fire;
+}
+
 }  // namespace
 
 TEST_CASE("posted items do not wait for a commit and share the next one", "[writer]") {
@@ -109,63 +129,43 @@ TEST_CASE("posting beyond the backlog bound waits for a commit instead of growin
 }
 
 TEST_CASE("concurrent fires are all committed and readable when write_fire returns", "[writer]") {
-    herald::test::temp_dir dir;
-    sqlite_store db((dir.path / "h.db").string());
-    outbox_writer writer(db, herald::test::quiet_logger());
+    store_and_writer s;
     std::vector<std::thread> threads;
     for (int t = 0; t < 8; ++t)
         threads.emplace_back([&, t] {
             for (int i = 0; i < 50; ++i) {
-                event_with_deliveries fire;
-                auto& [e, ds] = fire;
-                e = {"e" + std::to_string(t) + "-" + std::to_string(i), "x", "x", "{}", 1};
-                delivery_record& d = ds.emplace_back();
-                d.id = e.id + "-l";
-                d.event_id = e.id;
-                d.listener_id = "l";
-                writer.write_fire(fire);
-                REQUIRE(db.get_event(e.id));  // durable when write_fire returns
+                const auto fire = fire_of("e" + std::to_string(t) + "-" + std::to_string(i));
+                s.writer.write_fire(fire);
+                REQUIRE(s.db.get_event(fire.first.id));  // durable when write_fire returns
             }
         });
     for (auto& t : threads) t.join();
-    CHECK(db.unfinished_deliveries().size() == 400);
+    CHECK(s.db.unfinished_deliveries().size() == 400);
 }
 
 TEST_CASE("recorded attempts reach the store and set their deliveries' state", "[writer]") {
-    herald::test::temp_dir dir;
-    sqlite_store db((dir.path / "h.db").string());
-    outbox_writer writer(db, herald::test::quiet_logger());
-    event_with_deliveries fire;
-    fire.first = {"e1", "x", "x", "{}", 1};
-    delivery_record& d = fire.second.emplace_back();
-    d.id = "e1-l";
-    d.event_id = "e1";
-    d.listener_id = "l";
-    writer.write_fire(fire);
+    store_and_writer s;
+    const auto fire = fire_of("e1");
+    s.writer.write_fire(fire);
     attempt_with_state done;
-    done.first.delivery_id = d.id;
+    done.first.delivery_id = "e1-l";
     done.first.attempt = 1;
     done.first.outcome = "ok";
-    done.second = d;
+    done.second = fire.second.front();
     done.second.state = delivery_state::delivered;
     done.second.attempts = 1;
-    writer.record_attempts({done});
-    writer.flush();
-    CHECK(db.get_delivery("e1-l")->state == delivery_state::delivered);
-    REQUIRE(db.attempts_of_delivery("e1-l").size() == 1);
-    CHECK(db.unfinished_deliveries().empty());
+    s.writer.record_attempts({done});
+    s.writer.flush();
+    CHECK(s.db.get_delivery("e1-l")->state == delivery_state::delivered);
+    REQUIRE(s.db.attempts_of_delivery("e1-l").size() == 1);
+    CHECK(s.db.unfinished_deliveries().empty());
 }
 
 TEST_CASE("a failed fire is reported to its writer and loses nothing queued behind it", "[writer]") {
-    herald::test::temp_dir dir;
-    sqlite_store db((dir.path / "h.db").string());
-    outbox_writer writer(db, herald::test::quiet_logger());
-    event_with_deliveries fire;
-    fire.first = {"dup", "x", "x", "{}", 1};
-    writer.write_fire(fire);
-    CHECK_THROWS(writer.write_fire(fire));  // primary key violation
-    event_with_deliveries other;
-    other.first = {"other", "x", "x", "{}", 1};
-    writer.write_fire(other);
-    CHECK(db.get_event("other"));
+    store_and_writer s;
+    const auto fire = fire_of("dup", false);
+    s.writer.write_fire(fire);
+    CHECK_THROWS(s.writer.write_fire(fire));  // primary key violation
+    s.writer.write_fire(fire_of("other", false));
+    CHECK(s.db.get_event("other"));
 }
