@@ -22,8 +22,8 @@ std::string excerpt(const char* s) {
 
 }  // namespace
 
-dispatcher::dispatcher(store& db, outbox_writer& writer, plugin_registry& plugins, router& routes, dispatcher_settings settings,
-                       std::function<void(const std::string&, const std::string&)> on_gone,
+dispatcher::dispatcher(store& db, outbox_writer& writer, plugin_registry& plugins, router& routes,
+                       dispatcher_settings settings, std::function<void(const std::string&, const std::string&)> on_gone,
                        std::shared_ptr<spdlog::logger> log)
     : db_(db),
       writer_(writer),

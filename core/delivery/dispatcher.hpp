@@ -6,8 +6,9 @@
 //
 // Work is kept per listener (a "lane"). When the listener's plugin takes batches, a worker takes
 // every due delivery of that listener up to the bound as one batch: the plugin overlaps their
-// round trips (deliver_batch) and their attempts are recorded in one transaction. Under load this turns the per-delivery thread
-// hand-offs and commits — which the profile showed dominating — into per-batch ones; at low
+// round trips (deliver_batch) and their attempts go to the write queue together, without the
+// worker waiting for their commit (outbox_writer.hpp). Under load this turns the per-delivery
+// thread hand-offs and commits — which the profile showed dominating — into per-batch ones; at low
 // load a batch is one delivery and nothing waits to fill it. Batching per listener, not across
 // listeners, keeps a slow receiver from holding up anyone else's deliveries.
 #include "delivery/light_fifo.hpp"
@@ -50,8 +51,8 @@ class dispatcher {
 public:
     /// `on_gone(listener_id, message)` is called when a receiver answers "gone".
     /// Finished attempts are recorded through `writer`, without waiting for their commit.
-    dispatcher(store& db, outbox_writer& writer, plugin_registry& plugins, router& routes, dispatcher_settings settings,
-               std::function<void(const std::string&, const std::string&)> on_gone,
+    dispatcher(store& db, outbox_writer& writer, plugin_registry& plugins, router& routes,
+               dispatcher_settings settings, std::function<void(const std::string&, const std::string&)> on_gone,
                std::shared_ptr<spdlog::logger> log);
     ~dispatcher();
 
