@@ -145,7 +145,7 @@ void dispatcher::work() {
         for (std::size_t i = 0; i < n; ++i) {
             batch.push_back(std::move(l.due.front()));
             l.due.pop_front();
-            attempting_.insert(batch.back().delivery.id);
+            ++attempting_[batch.back().delivery.id];
         }
         l.in_flight += static_cast<int>(n);
         if (can_run(listener, l)) {  // more than one batch's worth: another worker may start on it
@@ -156,7 +156,6 @@ void dispatcher::work() {
         lock.unlock();
         attempt_batch(batch, t);
         lock.lock();
-        for (const auto& job : batch) attempting_.erase(job.delivery.id);
         lane& after = lanes_[listener];
         after.in_flight -= static_cast<int>(n);
         if (!after.runnable && can_run(listener, after)) {
@@ -273,7 +272,14 @@ void dispatcher::attempt_batch(std::vector<delivery_job>& jobs, const target& t)
         done[i].second = d;
         if (retry) again.push_back(std::move(jobs[i]));
     }
-    writer_.record_attempts(std::move(done));
+    std::vector<std::string> ids;
+    ids.reserve(n);
+    for (const auto& a : done) ids.push_back(a.first.delivery_id);
+    writer_.record_attempts(std::move(done), [this, ids = std::move(ids)] {
+        std::lock_guard lock(mutex_);
+        for (const auto& id : ids)
+            if (auto it = attempting_.find(id); it != attempting_.end() && --it->second == 0) attempting_.erase(it);
+    });
     if (gone && !listener_id.empty() && on_gone_) on_gone_(listener_id, *gone);
     submit(std::move(again));
 }

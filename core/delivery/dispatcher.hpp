@@ -64,7 +64,8 @@ public:
     /// Stops taking work, lets in-flight attempts finish, joins the workers and commits their
     /// records. Queued work stays pending in the store.
     void stop();
-    /// Is an attempt of this delivery running right now? (Reports show it as "delivering".)
+    /// Is an attempt of this delivery running, or finished but not yet recorded? (Reports show
+    /// it as "delivering", not as the state the store still holds.)
     bool attempting(const std::string& delivery_id) const;
 
 private:
@@ -115,7 +116,9 @@ private:
     std::priority_queue<delivery_job, std::vector<delivery_job>, due_later> later_;  // not yet due
     std::unordered_map<std::string, lane> lanes_;
     std::deque<std::string> runnable_;          // lanes with due work and room for more in flight
-    std::unordered_set<std::string> attempting_;  // delivery ids being attempted
+    // Delivery ids attempted and not yet recorded (a retry may start before the last attempt's
+    // record is committed, hence a count). Reports show them as "delivering".
+    std::unordered_map<std::string, int> attempting_;
     bool stopping_ = false;
     std::vector<std::thread> workers_;
 };

@@ -65,10 +65,12 @@ public:
     }
 
     /// Queues `item` (of `weight`, for batch sizing) and returns without waiting for its commit,
-    /// unless the posted backlog is over its bound.
-    void post(T item, std::size_t weight) {
+    /// unless the posted backlog is over its bound. `then`, if set, runs once the commit is over
+    /// (committed or failed), on the thread that ran it, with no lock of ours held.
+    void post(T item, std::size_t weight, std::function<void()> then = {}) {
         auto owned = std::make_unique<slot>();
         owned->owned.emplace(std::move(item));
+        owned->then = std::move(then);
         owned->items = &*owned->owned;
         owned->count = 1;
         owned->weight = weight;
@@ -97,6 +99,7 @@ private:
         std::size_t count = 0;
         std::size_t weight = 0;
         std::optional<T> owned;  // set for posted items: nobody waits for them
+        std::function<void()> then;  // a posted item's "commit is over"
         bool done = false;
         std::exception_ptr error;
         std::condition_variable wake;
@@ -150,9 +153,12 @@ private:
         }
         if (!queue_.empty() && !queue_.front()->owned) queue_.front()->wake.notify_one();  // the next leader
         drained_.notify_all();
-        if (error && on_posted_error_) {
-            lock.unlock();  // the callback logs; no reason to hold everyone up meanwhile
-            for (const auto& s : posted) on_posted_error_(s->weight, error);
+        if (!posted.empty()) {
+            lock.unlock();  // the callbacks log and take their owners' locks; hold no one up
+            for (const auto& s : posted) {
+                if (error && on_posted_error_) on_posted_error_(s->weight, error);
+                if (s->then) s->then();
+            }
             lock.lock();
         }
     }

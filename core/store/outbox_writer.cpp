@@ -21,12 +21,15 @@ void outbox_writer::write_fire(const event_with_deliveries& fire) {
     commit_.submit(change);
 }
 
-void outbox_writer::record_attempts(std::vector<attempt_with_state> attempts) {
-    if (attempts.empty()) return;
+void outbox_writer::record_attempts(std::vector<attempt_with_state> attempts, std::function<void()> recorded) {
+    if (attempts.empty()) {
+        if (recorded) recorded();
+        return;
+    }
     const std::size_t n = attempts.size();
     outbox_change change;
     change.attempts = std::move(attempts);
-    commit_.post(std::move(change), n);
+    commit_.post(std::move(change), n, std::move(recorded));
 }
 
 void outbox_writer::flush() { commit_.flush(); }

@@ -13,6 +13,7 @@
 
 #include <spdlog/logger.h>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -27,8 +28,8 @@ public:
     void write_fire(const event_with_deliveries& fire);
     /// Queues finished attempts and returns; they are committed with the next transaction. A
     /// failed commit is logged (the deliveries stay pending in the store and are sent again
-    /// after a restart).
-    void record_attempts(std::vector<attempt_with_state> attempts);
+    /// after a restart). `recorded`, if set, runs once that commit is over.
+    void record_attempts(std::vector<attempt_with_state> attempts, std::function<void()> recorded = {});
     /// Returns once everything queued so far is committed (at shutdown, and for tests).
     void flush();
 

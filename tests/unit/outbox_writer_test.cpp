@@ -78,16 +78,22 @@ TEST_CASE("posted items do not wait for a commit and share the next one", "[writ
     std::thread leader([&] { gc.submit(1); });
     c.wait_inside();
     // The leader is inside its commit; posting must still return at once.
+    std::atomic<int> then_saw{-1};  // commits finished when 3's "then" ran
     auto posted = std::async(std::launch::async, [&] {
         gc.post(2, 1);
-        gc.post(3, 1);
+        gc.post(3, 1, [&] {
+            std::lock_guard lock(c.mutex);
+            then_saw = c.finished;
+        });
     });
     REQUIRE(posted.wait_for(10s) == std::future_status::ready);
+    CHECK(then_saw == -1);  // not before its commit
     c.release();
     leader.join();
     gc.flush();
     // No further submit came: the leader committed the posted items itself, in one transaction.
     REQUIRE(c.batches == std::vector<std::vector<int>>{{1}, {2, 3}});
+    CHECK(then_saw == 2);  // after the commit that carried it
 }
 
 TEST_CASE("a failed commit reaches its submitters as an exception and its posters' callback", "[writer]") {
@@ -97,9 +103,11 @@ TEST_CASE("a failed commit reaches its submitters as an exception and its poster
     group_commit<int> gc([&](const std::vector<const int*>& b) { c.commit(b); }, 1024,
                          [&](std::size_t weight, std::exception_ptr) { lost += weight; });
     CHECK_THROWS_WITH(gc.submit(-1), "disk full");
-    gc.post(-2, 5);
+    bool over = false;
+    gc.post(-2, 5, [&] { over = true; });
     gc.flush();
     CHECK(lost == 5);
+    CHECK(over);  // "then" runs after a failed commit too
     gc.post(4, 1);  // the queue still works after a failure
     gc.flush();
     CHECK(c.batches.back() == std::vector<int>{4});
