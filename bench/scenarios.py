@@ -34,6 +34,20 @@ def pulp_style_http(url, seconds):
                                 timeout=seconds + 60).stdout)
 
 
+# P1's set-up: each event fans out to this many listeners, all on one nginx; bench/cpu_cost uses
+# it too.
+P1_LISTENERS, P1_WORKERS, P1_IN_FLIGHT = 4, 4, 16
+
+
+def p1_server_args(workers, in_flight, listeners):
+    """heraldd's settings for P1: every listener posts to the same nginx, so the connection bound
+    for that one destination is sized for all of them at once (listeners × in-flight per listener);
+    a smaller one would have batches wait for each other's connections."""
+    return ("--set", "delivery.workers=%d" % workers, "--set",
+            "http.max_connections_per_destination=%d" % (listeners * in_flight), "--set",
+            "delivery.max_in_flight_per_listener=%d" % in_flight)
+
+
 def fire_burst(server, seconds, connections):
     return wrk(server.url + "/pulp/api/v2/event_reports/", seconds, connections, BODY, auth=("admin", "admin"))
 
@@ -41,19 +55,14 @@ def fire_burst(server, seconds, connections):
 def p1_fanout(cfg):
     """Events/s delivered by the http plugin to nginx, durable outbox on. Herald and the two
     baselines take turns, cfg["rounds"] times, and each is averaged: the drift of this shared
-    machine then falls on all three alike.
-
-    Every listener posts to the same nginx, so the connection bound for that one destination is
-    sized for all of them at once (listeners × in-flight per listener); a smaller one would have
-    batches wait for each other's connections. wrk gets the same number of connections."""
+    machine then falls on all three alike. wrk gets as many connections as Herald may open to
+    nginx (p1_server_args)."""
     nginx = Nginx()
     heralds, limits, pulps = [], [], []
     try:
         listeners = cfg["listeners"]
         connections = listeners * cfg["in_flight"]
-        server = heraldd(args=("--set", "delivery.workers=%d" % cfg["workers"], "--set",
-                               "http.max_connections_per_destination=%d" % connections, "--set",
-                               "delivery.max_in_flight_per_listener=%d" % cfg["in_flight"]))
+        server = heraldd(args=p1_server_args(cfg["workers"], cfg["in_flight"], listeners))
         try:
             for _ in range(listeners):
                 server.post("events/", {"notifier_type_id": "http", "notifier_config": {"url": nginx.url()},
