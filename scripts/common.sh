@@ -7,6 +7,7 @@ HERALD_PACKAGES=(
   build-essential cmake pkg-config ninja-build ccache
   libboost-dev libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev
   libpoco-dev libspdlog-dev libfmt-dev catch2 libsqlite3-dev libsqlitecpp-dev librabbitmq-dev libssl-dev
+  libjemalloc-dev
   python3 json-schema-test-suite openssl
   python3-aiosmtpd python3-pika rabbitmq-server amqp-tools
   nginx-light wrk python3-requests

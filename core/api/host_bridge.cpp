@@ -1,6 +1,7 @@
 #include "api/host_bridge.hpp"
 
 #include "app/version.hpp"
+#include "util/allocator.hpp"
 
 #include <Poco/URI.h>
 
@@ -158,6 +159,7 @@ json host_bridge::status(const plugin_registry& plugins, store& db) {
             {"versions", {{"platform_version", HERALD_VERSION_STRING}, {"herald_version", HERALD_VERSION_STRING},
                           {"abi_version", std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR)}}},
             {"database_connection", {{"connected", connected}, {"engine", engine}}},
+            {"allocator", allocator_name()},
             {"plugins", loaded},
             {"refused_plugins", refused}};
 }

@@ -1,6 +1,7 @@
 // heraldd: only the command line; everything else is in server.cpp.
 #include "app/server.hpp"
 #include "app/version.hpp"
+#include "util/allocator.hpp"
 #include "auth/password_hash.hpp"
 
 #include <herald/abi.h>
@@ -80,7 +81,7 @@ int main(int argc, char** argv) {
     }
     if (vm.count("version")) {
         std::cout << "heraldd " << HERALD_VERSION_STRING << " (plugin ABI " << HERALD_ABI_MAJOR << "."
-                  << HERALD_ABI_MINOR << ")\n";
+                  << HERALD_ABI_MINOR << ", " << herald::core::allocator_name() << ")\n";
         return 0;
     }
     if (vm.count("hash-password")) return hash_password_command();

@@ -16,11 +16,10 @@
 #include "plugins/plugin_watcher.hpp"
 #include "routing/router.hpp"
 #include "store/store.hpp"
+#include "util/allocator.hpp"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <malloc.h>
 
 #include <algorithm>
 #include <csignal>
@@ -132,7 +131,7 @@ int run_server(const server_options& opts) {
     router routes(types);
     db->each_listener([&](const listener_record& l) { routes.upsert(l); });
     // Parsing every listener document leaves freed heap behind; hand it back to the OS.
-    malloc_trim(0);
+    release_free_memory();
     dispatcher_settings ds;
     ds.workers = cfg["delivery"]["workers"].get<int>();
     ds.max_in_flight_per_listener = cfg["delivery"]["max_in_flight_per_listener"].get<int>();

@@ -158,6 +158,7 @@ class RestApiTest(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertTrue(r.json["database_connection"]["connected"])
         self.assertIn("recorder", [p["id"] for p in r.json["plugins"]])
+        self.assertRegex(r.json["allocator"], r"^(jemalloc \d|system$)")
 
     def test_notifier_types_lists_schemas(self):
         r = self.server.get("notifier_types/")
