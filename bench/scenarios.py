@@ -52,6 +52,29 @@ def fire_burst(server, seconds, connections):
     return wrk(server.url + "/pulp/api/v2/event_reports/", seconds, connections, BODY, auth=("admin", "admin"))
 
 
+# Every timed run measures steady state: the one-off costs of a fresh process come first, untimed
+# — the first login's PBKDF2 (600 000 rounds, ~0.3 s while every other connection waits for its
+# answer), the database file growing, the request threads being spawned. Cold, they fell inside
+# P2's burst and took a fifth off a 4-second run (21 000 vs 27 000 events/s, same build).
+WARM_UP_SECONDS = 1
+
+
+def warm_up_nginx(nginx, path, connections):
+    """The baseline gets the same untimed warm-up as Herald."""
+    wrk(nginx.url(path), WARM_UP_SECONDS, connections, BODY)
+
+
+def warm_up_herald(server, connections, nginx=None, listeners=0):
+    """An untimed burst of fires; with `listeners` delivering to `nginx`, waits until it has been
+    delivered, so its backlog does not fall into the next measurement."""
+    base = nginx.requests() if nginx else 0
+    _, fired, bad = wrk(server.url + "/pulp/api/v2/event_reports/", WARM_UP_SECONDS, connections, BODY,
+                        auth=("admin", "admin"))
+    if listeners:
+        wait_for(lambda: nginx.requests() - base >= (fired - bad) * listeners, timeout=600, interval=0.05,
+                 what="the warm-up's deliveries")
+
+
 def p1_fanout(cfg):
     """Events/s delivered by the http plugin to nginx, durable outbox on. Herald and the two
     baselines take turns, cfg["rounds"] times, and each is averaged: the drift of this shared
@@ -67,6 +90,8 @@ def p1_fanout(cfg):
             for _ in range(listeners):
                 server.post("events/", {"notifier_type_id": "http", "notifier_config": {"url": nginx.url()},
                                         "event_types": ["*"]})
+            warm_up_herald(server, 8, nginx, listeners)
+            warm_up_nginx(nginx, "/hook", connections)
             for _ in range(cfg["rounds"]):
                 base = nginx.requests()
                 start = time.monotonic()
@@ -97,6 +122,9 @@ def p2_ingest(cfg):
         try:
             busy.post("events/", {"notifier_type_id": "http", "notifier_config": {"url": nginx.url()},
                                   "event_types": ["*"]})
+            warm_up_herald(quiet, 16)
+            warm_up_herald(busy, 16, nginx, 1)
+            warm_up_nginx(nginx, "/ingest", 16)
             for _ in range(cfg["rounds"]):
                 for server, rates in ((quiet, alone), (busy, shared)):
                     delivered = nginx.requests()
