@@ -46,29 +46,31 @@ public:
     /// Submits `count` items that are committed together; returns once they are durable.
     void submit(const T* items, std::size_t count) {
         if (count == 0) return;
-        slot mine;
-        mine.items = items;
-        mine.count = mine.weight = count;
+        // Shared with the leader that commits it, which wakes it after letting go of the lock:
+        // woken under the lock, it would only wake to block on the lock again.
+        auto mine = std::make_shared<slot>();
+        mine->items = items;
+        mine->count = mine->weight = count;
         std::unique_lock lock(mutex_);
-        queue_.push_back(&mine);
-        while (!mine.done) {
+        queue_.push_back(mine);
+        while (!mine->done) {
             if (committing_) {
                 // Each waiter sleeps on its own condition: a commit wakes exactly the callers it
                 // committed, plus the next leader — not every waiting thread.
-                mine.wake.wait(lock);
+                mine->wake.wait(lock);
                 continue;
             }
             commit_front(lock);
         }
         commit_posted(lock);
-        if (mine.error) std::rethrow_exception(mine.error);
+        if (mine->error) std::rethrow_exception(mine->error);
     }
 
     /// Queues `item` (of `weight`, for batch sizing) and returns without waiting for its commit,
     /// unless the posted backlog is over its bound. `then`, if set, runs once the commit is over
     /// (committed or failed), on the thread that ran it, with no lock of ours held.
     void post(T item, std::size_t weight, std::function<void()> then = {}) {
-        auto owned = std::make_unique<slot>();
+        auto owned = std::make_shared<slot>();
         owned->owned.emplace(std::move(item));
         owned->then = std::move(then);
         owned->items = &*owned->owned;
@@ -80,15 +82,15 @@ public:
             else drained_.wait(lock);
         }
         posted_weight_ += weight;
-        queue_.push_back(owned.release());  // the leader that commits it deletes it
+        queue_.push_back(std::move(owned));
         commit_posted(lock);
     }
 
     /// Returns once everything queued so far has been committed (or has failed).
     void flush() {
         std::unique_lock lock(mutex_);
-        while (!queue_.empty() || committing_) {
-            if (!committing_ && queue_.front()->owned) commit_front(lock);
+        while (!queue_.empty() || committing_ || finishing_ > 0) {
+            if (!committing_ && !queue_.empty() && queue_.front()->owned) commit_front(lock);
             else drained_.wait(lock);
         }
     }
@@ -112,7 +114,7 @@ private:
     }
 
     /// Commits whole slots from the head of the queue, at least one, up to about max_batch_
-    /// weight. Called with the lock held and no commit running.
+    /// weight. Called with the lock held and no commit running; returns with it held.
     void commit_front(std::unique_lock<std::mutex>& lock) {
         committing_ = true;
         // One yield before the batch is taken lets writers already on their way — threads that
@@ -125,12 +127,13 @@ private:
         lock.lock();
         std::size_t n = 0, total = 0;
         while (n < queue_.size() && (n == 0 || total + queue_[n]->weight <= max_batch_)) total += queue_[n++]->weight;
-        std::vector<slot*> batch(queue_.begin(), queue_.begin() + static_cast<long>(n));
+        std::vector<std::shared_ptr<slot>> batch(std::make_move_iterator(queue_.begin()),
+                                                 std::make_move_iterator(queue_.begin() + static_cast<long>(n)));
         queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
         lock.unlock();
         std::vector<const T*> items;
         items.reserve(total);
-        for (auto* s : batch)
+        for (const auto& s : batch)
             for (std::size_t i = 0; i < s->count; ++i) items.push_back(s->items + i);
         std::exception_ptr error;
         try {
@@ -138,29 +141,34 @@ private:
         } catch (...) {
             error = std::current_exception();
         }
-        std::vector<std::unique_ptr<slot>> posted;
         lock.lock();
         committing_ = false;
-        for (auto* s : batch) {
-            if (s->owned) {
-                posted_weight_ -= s->weight;
-                posted.emplace_back(s);
-                continue;
-            }
+        for (const auto& s : batch) {
+            if (s->owned) posted_weight_ -= s->weight;
             s->error = error;
             s->done = true;
-            s->wake.notify_one();
         }
-        if (!queue_.empty() && !queue_.front()->owned) queue_.front()->wake.notify_one();  // the next leader
-        drained_.notify_all();
-        if (!posted.empty()) {
-            lock.unlock();  // the callbacks log and take their owners' locks; hold no one up
-            for (const auto& s : posted) {
-                if (error && on_posted_error_) on_posted_error_(s->weight, error);
-                if (s->then) s->then();
+        // The next leader, if a submitter is waiting at the head (posted work at the head is
+        // committed by whoever finds it: commit_posted).
+        std::shared_ptr<slot> next = !queue_.empty() && !queue_.front()->owned ? queue_.front() : nullptr;
+        ++finishing_;  // flush() waits for the callbacks too
+        // Wakes and callbacks happen without the lock: a thread woken while it is held would
+        // block on it at once, and the callbacks log and take their owners' locks. The slots
+        // stay alive meanwhile, shared with `batch` and `next`.
+        lock.unlock();
+        for (const auto& s : batch) {
+            if (!s->owned) {
+                s->wake.notify_one();
+                continue;
             }
-            lock.lock();
+            if (error && on_posted_error_) on_posted_error_(s->weight, error);
+            if (s->then) s->then();
         }
+        if (next) next->wake.notify_one();
+        batch.clear();  // posted slots die here, submitters' when they return
+        lock.lock();
+        --finishing_;
+        drained_.notify_all();
     }
 
     commit_fn commit_;
@@ -169,9 +177,10 @@ private:
     std::size_t max_posted_;
     std::mutex mutex_;
     std::condition_variable drained_;  // a commit finished: backlog shrank, maybe queue empty
-    std::deque<slot*> queue_;
+    std::deque<std::shared_ptr<slot>> queue_;
     std::size_t posted_weight_ = 0;
     bool committing_ = false;
+    int finishing_ = 0;  // commits over whose wakes and callbacks are still running
 };
 
 }  // namespace herald::core

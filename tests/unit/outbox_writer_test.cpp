@@ -136,6 +136,27 @@ TEST_CASE("posting beyond the backlog bound waits for a commit instead of growin
     CHECK(c.batches.back().back() == 4);  // and nothing was dropped
 }
 
+TEST_CASE("flush returns only after the callbacks of the commits it waited for have run", "[writer]") {
+    // The dispatcher flushes at stop and is then destroyed; a callback still running would touch
+    // a dead dispatcher. Callbacks run after the commit's lock is let go, so flush must wait.
+    group_commit<int> gc([](const std::vector<const int*>&) {});
+    std::promise<void> in_callback, gate;
+    auto opened = gate.get_future().share();
+    auto poster = std::async(std::launch::async, [&] {
+        gc.post(1, 1, [&] {
+            in_callback.set_value();
+            opened.wait();
+        });
+    });
+    in_callback.get_future().wait();  // the commit is over; its callback is running
+    auto flushed = std::async(std::launch::async, [&] { gc.flush(); });
+    // The callback is held, so a correct flush is still waiting however long this looks.
+    CHECK(flushed.wait_for(200ms) == std::future_status::timeout);
+    gate.set_value();
+    CHECK(flushed.wait_for(10s) == std::future_status::ready);
+    CHECK(poster.wait_for(10s) == std::future_status::ready);
+}
+
 TEST_CASE("concurrent fires are all committed and readable when write_fire returns", "[writer]") {
     store_and_writer s;
     std::vector<std::thread> threads;
