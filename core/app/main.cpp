@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     }
     if (vm.count("version")) {
         std::cout << "heraldd " << HERALD_VERSION_STRING << " (plugin ABI " << HERALD_ABI_MAJOR << "."
-                  << HERALD_ABI_MINOR << ", " << herald::core::allocator_name() << ")\n";
+                  << HERALD_ABI_MINOR << ")\nallocator: " << herald::core::allocator_name() << "\n";
         return 0;
     }
     if (vm.count("hash-password")) return hash_password_command();

@@ -28,7 +28,7 @@ class CommandLineTest(unittest.TestCase):
     def test_version_and_help(self):
         r = run("--version")
         self.assertEqual(r.returncode, 0)
-        self.assertRegex(r.stdout, r"^heraldd \d+\.\d+\.\d+ \(plugin ABI 1\.2\)")
+        self.assertRegex(r.stdout, r"^heraldd \d+\.\d+\.\d+ \(plugin ABI 1\.2\)\nallocator: (jemalloc \d|system\n)")
         r = run("--help")
         self.assertEqual(r.returncode, 0)
         for opt in ("--config", "--set", "--check-config", "--list-plugins", "--describe-plugin", "--hash-password"):
