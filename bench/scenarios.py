@@ -7,10 +7,9 @@ import os
 import sqlite3
 import statistics
 import subprocess
-import threading
 import time
 
-from servers import HERE, Nginx, RabbitBroker, SmtpSink, heraldd, rss_kb, wait_for, wrk
+from servers import Nginx, RabbitBroker, SmtpSink, heraldd, rss_kb, wait_for, wrk
 
 BODY = json.dumps({"event_type": "repo.sync.finish", "payload": {"repo_id": "zoo", "result": "success"},
                    "call_report": None}, separators=(",", ":"))
@@ -64,15 +63,22 @@ def warm_up_nginx(nginx, path, connections):
     wrk(nginx.url(path), WARM_UP_SECONDS, connections, BODY)
 
 
-def warm_up_herald(server, connections, nginx=None, listeners=0):
-    """An untimed burst of fires; with `listeners` delivering to `nginx`, waits until it has been
-    delivered, so its backlog does not fall into the next measurement."""
-    base = nginx.requests() if nginx else 0
-    _, fired, bad = wrk(server.url + "/pulp/api/v2/event_reports/", WARM_UP_SECONDS, connections, BODY,
-                        auth=("admin", "admin"))
+def fire_until_delivered(server, seconds, connections, nginx=None, listeners=0):
+    """fire_burst, then a wait until every accepted event has reached `nginx` once per listener
+    (none with no listener), so a burst's backlog never falls into what is measured next.
+    Returns what fire_burst does."""
+    base = nginx.requests() if listeners else 0
+    rate, fired, bad = fire_burst(server, seconds, connections)
     if listeners:
-        wait_for(lambda: nginx.requests() - base >= (fired - bad) * listeners, timeout=600, interval=0.05,
-                 what="the warm-up's deliveries")
+        expected = (fired - bad) * listeners
+        wait_for(lambda: nginx.requests() - base >= expected, timeout=600, interval=0.05,
+                 what="%d deliveries" % expected)
+    return rate, fired, bad
+
+
+def warm_up_herald(server, connections, nginx=None, listeners=0):
+    """An untimed burst of fires, delivered before it returns."""
+    fire_until_delivered(server, WARM_UP_SECONDS, connections, nginx, listeners)
 
 
 def p1_fanout(cfg):
@@ -93,13 +99,9 @@ def p1_fanout(cfg):
             warm_up_herald(server, 8, nginx, listeners)
             warm_up_nginx(nginx, "/hook", connections)
             for _ in range(cfg["rounds"]):
-                base = nginx.requests()
                 start = time.monotonic()
-                _, fired, bad = fire_burst(server, cfg["seconds"], 8)
-                expected = (fired - bad) * listeners
-                wait_for(lambda: nginx.requests() - base >= expected, timeout=600, interval=0.05,
-                         what="%d deliveries" % expected)
-                heralds.append(expected / (time.monotonic() - start))
+                _, fired, bad = fire_until_delivered(server, cfg["seconds"], 8, nginx, listeners)
+                heralds.append((fired - bad) * listeners / (time.monotonic() - start))
                 limits.append(wrk(nginx.url(), cfg["seconds"], connections, BODY)[0])
                 pulps.append(pulp_style_http(nginx.url(), min(cfg["seconds"], 3)))
         finally:
@@ -127,13 +129,9 @@ def p2_ingest(cfg):
             warm_up_nginx(nginx, "/ingest", 16)
             for _ in range(cfg["rounds"]):
                 for server, rates in ((quiet, alone), (busy, shared)):
-                    delivered = nginx.requests()
-                    rate, fired, bad = fire_burst(server, cfg["seconds"], 16)
+                    rate, _, bad = fire_until_delivered(server, cfg["seconds"], 16, nginx, 1 if server is busy else 0)
                     assert bad == 0, "%d ingest requests failed" % bad
                     rates.append(rate)
-                    if server is busy:  # its backlog must not eat into the next measurement
-                        wait_for(lambda: nginx.requests() - delivered >= fired, timeout=600, interval=0.05,
-                                 what="%d deliveries" % fired)
                 bases.append(wrk(nginx.url("/ingest"), cfg["seconds"], 16, BODY)[0])
         finally:
             quiet.cleanup()

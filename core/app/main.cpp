@@ -1,8 +1,8 @@
 // heraldd: only the command line; everything else is in server.cpp.
 #include "app/server.hpp"
 #include "app/version.hpp"
-#include "util/allocator.hpp"
 #include "auth/password_hash.hpp"
+#include "util/allocator.hpp"
 
 #include <herald/abi.h>
 

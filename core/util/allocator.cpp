@@ -2,8 +2,6 @@
 
 #ifdef HERALD_WITH_JEMALLOC
 #include <jemalloc/jemalloc.h>
-
-#include <string>
 #else
 #include <malloc.h>
 #endif
