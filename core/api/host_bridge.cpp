@@ -45,8 +45,7 @@ herald_reply* host_bridge::guarded(void* ctx, const std::function<reply(core_ser
         return to_c(call(me.services_));
     } catch (const std::exception& e) {
         me.log_->error("internal error answering a plugin: {}", e.what());
-        return to_c(error_reply(500, "PLP0000", std::string("Internal server error: ") + e.what(), json::object(),
-                                json::object()));
+        return to_c(internal_error(std::string(e.what())));
     }
 }
 
@@ -82,6 +81,25 @@ host_bridge::host_bridge(std::shared_ptr<spdlog::logger> log) : log_(std::move(l
     api_.fire_event = [](void* ctx, const char* body, std::size_t n) {
         std::string b = text(body, n);
         return guarded(ctx, [&](core_services& s) { return s.events->fire(b); });
+    };
+    api_.fire_event_async = [](void* ctx, const char* body, std::size_t n, void (*done)(void*, herald_reply*),
+                               void* user) {
+        auto& me = self(ctx);
+        auto answer = [&me, done, user](const reply& r) {
+            herald_reply* c = nullptr;
+            try {
+                c = to_c(r);
+            } catch (const std::exception& e) {
+                me.log_->error("cannot answer a fire: {}", e.what());
+            }
+            done(user, c);  // NULL tells the plugin there is no reply (the SDK makes it a 500)
+        };
+        try {
+            me.services_.events->fire_async(text(body, n), answer);
+        } catch (const std::exception& e) {  // thrown before `answer` was handed over
+            me.log_->error("internal error answering a plugin: {}", e.what());
+            answer(internal_error(std::string(e.what())));
+        }
     };
     api_.get_event_report = [](void* ctx, const char* id) {
         std::string i = id ? id : "";

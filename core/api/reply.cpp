@@ -43,6 +43,21 @@ reply not_an_object() {
                        {{"args", json::array()}});
 }
 
+reply internal_error(const std::string& what) {
+    return error_reply(500, "PLP0000", "Internal server error: " + what, nlohmann::json::object(),
+                       nlohmann::json::object());
+}
+
+reply internal_error(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return internal_error(std::string(e.what()));
+    } catch (...) {
+        return internal_error(std::string("unknown error"));
+    }
+}
+
 bool parse_object_body(const std::string& body, bool allow_empty, json& out, reply& error) {
     if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
         if (allow_empty) {

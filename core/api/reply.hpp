@@ -3,6 +3,7 @@
 // coded-exception fields so the REST plugin can render Pulp's exact error body.
 #include <nlohmann/json.hpp>
 
+#include <exception>
 #include <string>
 
 namespace herald::core {
@@ -26,6 +27,11 @@ reply missing_resource(const std::string& kind, const std::string& id);
 reply invalid_json();
 /// 400 PLP1015: the body is JSON but not an object.
 reply not_an_object();
+
+/// 500 PLP0000 "Internal server error: <what>".
+reply internal_error(const std::string& what);
+/// The same for a caught exception: its what() if it is a std::exception.
+reply internal_error(std::exception_ptr error);
 
 /// Parses a request body that must be a JSON object; an empty body is {} when allow_empty.
 /// Returns false and fills `error` on failure.

@@ -9,34 +9,40 @@ namespace herald::core {
 
 using nlohmann::json;
 
-reply event_service::fire(const std::string& body) {
+std::shared_ptr<event_with_deliveries> event_service::prepare_fire(const std::string& body, reply& err) {
     json req;
-    reply err;
-    if (!parse_object_body(body, false, req, err)) return err;
+    if (!parse_object_body(body, false, req, err)) return nullptr;
     const json type = req.value("event_type", json());
-    if (!type.is_string())
-        return invalid_properties({"event_type"}, "event_type is required and must be a string");
+    if (!type.is_string()) {
+        err = invalid_properties({"event_type"}, "event_type is required and must be a string");
+        return nullptr;
+    }
     const auto canonical = types_.canonical_fired(type.get<std::string>());
     if (!canonical) {
         std::string allowed;
         for (const auto& n : types_.accepted_names())
             if (n != "*") allowed += (allowed.empty() ? "" : ", ") + n;
-        return invalid_properties({"event_type"}, "unknown event type '" + type.get<std::string>() +
-                                                      "'; allowed: " + allowed);
+        err = invalid_properties({"event_type"}, "unknown event type '" + type.get<std::string>() + "'; allowed: " + allowed);
+        return nullptr;
     }
     json payload = req.value("payload", json::object());
     if (payload.is_null()) payload = json::object();
     json call_report = req.value("call_report", json());
-    if (!call_report.is_null() && !call_report.is_object())
-        return invalid_properties({"call_report"}, "call_report must be an object or null");
+    if (!call_report.is_null() && !call_report.is_object()) {
+        err = invalid_properties({"call_report"}, "call_report must be an object or null");
+        return nullptr;
+    }
     if (auto task = req.find("task_id"); task != req.end() && !task->is_null()) {
-        if (!task->is_string()) return invalid_properties({"task_id"}, "task_id must be a string");
+        if (!task->is_string()) {
+            err = invalid_properties({"task_id"}, "task_id must be a string");
+            return nullptr;
+        }
         // The task report as last stored beats a copy the caller carried (Pulp's were stale).
         if (auto stored = db_.get_task(task->get<std::string>())) call_report = json::parse(*stored);
     }
 
-    event_with_deliveries fired;
-    auto& [e, deliveries] = fired;
+    auto fired = std::make_shared<event_with_deliveries>();
+    auto& [e, deliveries] = *fired;
     e.id = new_object_id();
     e.event_type = type.get<std::string>();
     e.canonical_type = *canonical;
@@ -45,7 +51,6 @@ reply event_service::fire(const std::string& body) {
 
     auto listeners = routes_.match(*canonical);
     deliveries.reserve(listeners.size());
-    json matched = json::array();
     for (const auto& l : listeners) {
         delivery_record& d = deliveries.emplace_back();
         d.id = e.id + "-" + l->id;  // stable across retries; no "." (Standard Webhooks ids)
@@ -53,10 +58,14 @@ reply event_service::fire(const std::string& body) {
         d.listener_id = l->id;
         d.next_attempt_ms = e.fired_ms;
         d.created_ms = d.updated_ms = e.fired_ms;
-        matched.push_back(l->id);
     }
-    writer_.write_fire(fired);
+    return fired;
+}
 
+reply event_service::accepted(event_with_deliveries& fired) {
+    auto& [e, deliveries] = fired;
+    json matched = json::array();
+    for (const auto& d : deliveries) matched.push_back(d.listener_id);
     auto document = std::make_shared<const std::string>(std::move(e.document));  // committed: no longer needed
     std::vector<delivery_job> jobs;
     jobs.reserve(deliveries.size());
@@ -69,6 +78,31 @@ reply event_service::fire(const std::string& body) {
              {"event_type", e.event_type},
              {"fired_at", iso8601(e.fired_ms)},
              {"matched_listeners", matched}}};
+}
+
+reply event_service::fire(const std::string& body) {
+    reply err;
+    auto fired = prepare_fire(body, err);
+    if (!fired) return err;
+    writer_.write_fire(*fired);
+    return accepted(*fired);
+}
+
+void event_service::fire_async(const std::string& body, std::function<void(reply)> done) {
+    reply err;
+    auto fired = prepare_fire(body, err);
+    if (!fired) return done(std::move(err));
+    writer_.write_fire_async(fired, [this, fired, done = std::move(done)](std::exception_ptr error) {
+        // This runs on the committer thread: nothing may escape it.
+        reply r;
+        try {
+            // After the commit the event is ours to take apart: nobody else holds it any more.
+            r = error ? internal_error(error) : accepted(*fired);
+        } catch (...) {
+            r = internal_error(std::current_exception());
+        }
+        done(std::move(r));
+    });
 }
 
 void event_service::fire_system(const std::string& event_type, const std::string& document,

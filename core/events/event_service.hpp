@@ -9,6 +9,9 @@
 #include "store/outbox_writer.hpp"
 #include "store/store.hpp"
 
+#include <functional>
+#include <memory>
+
 namespace herald::core {
 
 class event_service {
@@ -20,6 +23,11 @@ public:
     /// Body {"event_type", "payload", "call_report", "task_id"}: with a task_id whose report is
     /// stored, call_report is that report; else what the event carried; else null.
     reply fire(const std::string& body);
+    /// fire() without waiting for the commit: returns at once, and `done` gets the reply —
+    /// inline for a request refused before anything is written, else on the store's committer
+    /// thread once the event is durable (202) or its commit failed (500). Throws only before
+    /// handing `done` over, and then never calls it.
+    void fire_async(const std::string& body, std::function<void(reply)> done);
     reply report(const std::string& id) const;
 
     /// Commits and queues one delivery that belongs to no listener: `document` sent through
@@ -28,6 +36,11 @@ public:
                      const nlohmann::json& config);
 
 private:
+    /// Checks a fire's body and builds the event and its deliveries, or sets `err`.
+    std::shared_ptr<event_with_deliveries> prepare_fire(const std::string& body, reply& err);
+    /// A committed fire: hands its deliveries to the dispatcher, returns the 202.
+    reply accepted(event_with_deliveries& fired);
+
     store& db_;
     outbox_writer& writer_;
     const event_types& types_;

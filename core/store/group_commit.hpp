@@ -4,13 +4,17 @@
 // meanwhile are committed by the next leader. No dedicated thread: the leader is a caller, so an
 // uncontended write costs no thread hand-off, and a burst costs one commit.
 //
-// Two ways in. submit() returns only once its items are durable (or rethrows the commit's
+// Three ways in. submit() returns only once its items are durable (or rethrows the commit's
 // error): a fire must not be answered 202 before that. post() hands its item over and returns at
 // once; a later leader commits it, and a failure goes to the error callback. Posted items still
 // share transactions with submitted ones, and whoever finds posted items at the head of the queue
 // with no commit running commits them, so none is left behind. A backlog of posted work beyond
 // `max_posted` makes post() wait, so a store slower than its producers slows them instead of
-// growing memory without bound.
+// growing memory without bound. enqueue() is for a caller that must neither wait nor commit — an
+// event loop answering many connections from one thread, which would otherwise commit each
+// request alone as it read it: its items are committed by a committer thread of the group
+// commit's own (started by the first enqueue), together with whatever queued up meanwhile, and
+// each is told the outcome.
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -39,7 +43,14 @@ public:
           max_batch_(max_batch),
           max_posted_(max_posted) {}
 
-    ~group_commit() { flush(); }
+    ~group_commit() {
+        flush();
+        std::unique_lock lock(mutex_);
+        stopping_ = true;
+        work_.notify_all();
+        lock.unlock();
+        if (committer_.joinable()) committer_.join();
+    }
 
     void submit(const T& item) { submit(&item, 1); }
 
@@ -70,12 +81,12 @@ public:
     /// unless the posted backlog is over its bound. `then`, if set, runs once the commit is over
     /// (committed or failed), on the thread that ran it, with no lock of ours held.
     void post(T item, std::size_t weight, std::function<void()> then = {}) {
-        auto owned = std::make_shared<slot>();
-        owned->owned.emplace(std::move(item));
-        owned->then = std::move(then);
-        owned->items = &*owned->owned;
-        owned->count = 1;
-        owned->weight = weight;
+        auto owned = owned_slot(std::move(item), weight,
+                                [this, weight, then = std::move(then)](std::exception_ptr error) {
+                                    if (error && on_posted_error_) on_posted_error_(weight, error);
+                                    if (then) then();
+                                });
+        owned->backlog = weight;
         std::unique_lock lock(mutex_);
         while (posted_weight_ >= max_posted_) {
             if (!committing_ && !queue_.empty() && queue_.front()->owned) commit_front(lock);
@@ -84,6 +95,19 @@ public:
         posted_weight_ += weight;
         queue_.push_back(std::move(owned));
         commit_posted(lock);
+    }
+
+    /// Queues `item` (of `weight`, for batch sizing) and returns at once: it never waits and never
+    /// commits on the caller's thread. The committer thread commits it with whatever else is
+    /// queued; then `done` runs on that thread, with no lock of ours held, with the commit's error
+    /// or null. Enqueued items are not counted in post()'s backlog: their callers bound them
+    /// (a connection has one request in flight).
+    void enqueue(T item, std::size_t weight, std::function<void(std::exception_ptr)> done) {
+        auto owned = owned_slot(std::move(item), weight, std::move(done));
+        std::lock_guard lock(mutex_);
+        if (!committer_.joinable()) committer_ = std::thread([this] { run_committer(); });
+        queue_.push_back(std::move(owned));
+        if (!committing_) work_.notify_one();
     }
 
     /// Returns once everything queued so far has been committed (or has failed).
@@ -100,12 +124,33 @@ private:
         const T* items = nullptr;
         std::size_t count = 0;
         std::size_t weight = 0;
-        std::optional<T> owned;  // set for posted items: nobody waits for them
-        std::function<void()> then;  // a posted item's "commit is over"
+        std::optional<T> owned;  // set for posted and enqueued items: nobody waits for them
+        std::function<void(std::exception_ptr)> then;  // their "commit is over"
+        std::size_t backlog = 0;  // what it counts in posted_weight_ (posted items only)
         bool done = false;
         std::exception_ptr error;
         std::condition_variable wake;
     };
+
+    static std::shared_ptr<slot> owned_slot(T item, std::size_t weight, std::function<void(std::exception_ptr)> then) {
+        auto owned = std::make_shared<slot>();
+        owned->owned.emplace(std::move(item));
+        owned->then = std::move(then);
+        owned->items = &*owned->owned;
+        owned->count = 1;
+        owned->weight = weight;
+        return owned;
+    }
+
+    /// The committer thread: commits whatever is queued whenever no commit runs, until the
+    /// destructor (after its flush) stops it.
+    void run_committer() {
+        std::unique_lock lock(mutex_);
+        while (!stopping_) {
+            if (!committing_ && !queue_.empty()) commit_front(lock);
+            else work_.wait(lock);
+        }
+    }
 
     /// Posted items at the head with no commit running would wait for the next submitter;
     /// commit them now instead.
@@ -144,7 +189,7 @@ private:
         lock.lock();
         committing_ = false;
         for (const auto& s : batch) {
-            if (s->owned) posted_weight_ -= s->weight;
+            posted_weight_ -= s->backlog;
             s->error = error;
             s->done = true;
         }
@@ -161,14 +206,15 @@ private:
                 s->wake.notify_one();
                 continue;
             }
-            if (error && on_posted_error_) on_posted_error_(s->weight, error);
-            if (s->then) s->then();
+            if (s->then) s->then(error);
         }
         if (next) next->wake.notify_one();
         batch.clear();  // posted slots die here, submitters' when they return
         lock.lock();
         --finishing_;
         drained_.notify_all();
+        // Enqueued work left behind (it arrived during this commit) waits for the committer.
+        if (committer_.joinable() && !queue_.empty()) work_.notify_one();
     }
 
     commit_fn commit_;
@@ -181,6 +227,9 @@ private:
     std::size_t posted_weight_ = 0;
     bool committing_ = false;
     int finishing_ = 0;  // commits over whose wakes and callbacks are still running
+    std::condition_variable work_;  // the committer: something queued, no commit running
+    bool stopping_ = false;
+    std::thread committer_;  // started by the first enqueue()
 };
 
 }  // namespace herald::core

@@ -21,6 +21,15 @@ void outbox_writer::write_fire(const event_with_deliveries& fire) {
     commit_.submit(change);
 }
 
+void outbox_writer::write_fire_async(std::shared_ptr<const event_with_deliveries> fire,
+                                     std::function<void(std::exception_ptr)> done) {
+    outbox_change change;
+    change.fire = fire.get();
+    // `done` owns the fire, and the queue owns `done` until the commit is over.
+    commit_.enqueue(std::move(change), 1,
+                    [fire = std::move(fire), done = std::move(done)](std::exception_ptr error) { done(error); });
+}
+
 void outbox_writer::record_attempts(std::vector<attempt_with_state> attempts, std::function<void()> recorded) {
     if (attempts.empty()) {
         if (recorded) recorded();

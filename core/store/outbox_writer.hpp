@@ -13,6 +13,7 @@
 
 #include <spdlog/logger.h>
 
+#include <exception>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -26,6 +27,11 @@ public:
     /// Commits an event and its deliveries; returns once they are durable, else throws the
     /// store's error.
     void write_fire(const event_with_deliveries& fire);
+    /// The same commit without waiting for it: returns at once, and `done` runs on the group
+    /// commit's committer thread once the fire is durable (error null) or its commit failed.
+    /// For a front end that answers many connections from one thread.
+    void write_fire_async(std::shared_ptr<const event_with_deliveries> fire,
+                          std::function<void(std::exception_ptr)> done);
     /// Queues finished attempts and returns; they are committed with the next transaction. A
     /// failed commit is logged (the deliveries stay pending in the store and are sent again
     /// after a restart). `recorded`, if set, runs once that commit is over.

@@ -28,7 +28,7 @@ class CommandLineTest(unittest.TestCase):
     def test_version_and_help(self):
         r = run("--version")
         self.assertEqual(r.returncode, 0)
-        self.assertRegex(r.stdout, r"^heraldd \d+\.\d+\.\d+ \(plugin ABI 1\.2\)\nallocator: (jemalloc \d|system\n)")
+        self.assertRegex(r.stdout, r"^heraldd \d+\.\d+\.\d+ \(plugin ABI 1\.3\)\nallocator: (jemalloc \d|system\n)")
         r = run("--help")
         self.assertEqual(r.returncode, 0)
         for opt in ("--config", "--set", "--check-config", "--list-plugins", "--describe-plugin", "--hash-password"):
@@ -47,7 +47,7 @@ class CommandLineTest(unittest.TestCase):
         path = self.write_config("server:\n  port: 80\n  prot: 1\nlogging:\n  level: loud\n")
         r = run("--check-config", "--config", path)
         self.assertEqual(r.returncode, 1)
-        self.assertIn("%s:5: key 'server.prot' is not an allowed key; allowed keys: host, max_body_bytes, "
+        self.assertIn("%s:5: key 'server.prot' is not an allowed key; allowed keys: host, loop_threads, max_body_bytes, "
                       "max_queued, port, threads, tls" % path, r.stderr)
         self.assertIn("%s:7: key 'logging.level' must be one of" % path, r.stderr)
 
@@ -86,7 +86,7 @@ class CommandLineTest(unittest.TestCase):
     def test_list_and_describe_plugins(self):
         r = run("--list-plugins", "--config", self.server.config)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertRegex(r.stdout, r"recorder\s+notifier\s+tape\s+0\.1\.0\s+1\.2\s+\S+recorder\.so")
+        self.assertRegex(r.stdout, r"recorder\s+notifier\s+tape\s+0\.1\.0\s+1\.3\s+\S+recorder\.so")
         self.assertRegex(r.stdout, r"rest\s+service")
         r = run("--describe-plugin", "tape", "--config", self.server.config)
         self.assertEqual(r.returncode, 0, r.stderr)

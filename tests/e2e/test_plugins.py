@@ -10,8 +10,8 @@ import unittest
 from harness import FIXTURES, Server, read_jsonl, wait_for
 
 BROKEN = {
-    "abi_major.so": "wrong ABI major version (plugin ABI 99.2, heraldd ABI 1.2)",
-    "abi_minor.so": "built for a newer ABI (plugin ABI 1.3, heraldd ABI 1.2)",
+    "abi_major.so": "wrong ABI major version (plugin ABI 99.3, heraldd ABI 1.3)",
+    "abi_minor.so": "built for a newer ABI (plugin ABI 1.4, heraldd ABI 1.3)",
     "no_entry.so": "has no entry symbol 'herald_plugin_entry'",
     "bad_schema.so": "invalid listener config schema",
     "missing_dep.so": "libherald_gone.so: cannot open shared object file",

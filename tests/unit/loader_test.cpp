@@ -41,9 +41,9 @@ TEST_CASE("the bundled rest plugin is a service that owns the server section", "
 
 TEST_CASE("broken plugins are refused with the reason", "[loader]") {
     CHECK_THROWS_WITH(inspect_plugin(fixture("abi_major.so")),
-                      "wrong ABI major version (plugin ABI 99.2, heraldd ABI 1.2); rebuild it against this SDK");
+                      "wrong ABI major version (plugin ABI 99.3, heraldd ABI 1.3); rebuild it against this SDK");
     CHECK_THROWS_WITH(inspect_plugin(fixture("abi_minor.so")),
-                      "built for a newer ABI (plugin ABI 1.3, heraldd ABI 1.2); upgrade heraldd");
+                      "built for a newer ABI (plugin ABI 1.4, heraldd ABI 1.3); upgrade heraldd");
     CHECK_THROWS_WITH(inspect_plugin(fixture("no_entry.so")), Catch::StartsWith("has no entry symbol 'herald_plugin_entry'"));
     CHECK_THROWS_WITH(inspect_plugin(fixture("bad_schema.so")),
                       Catch::StartsWith("invalid listener config schema: schema keyword '/type'"));

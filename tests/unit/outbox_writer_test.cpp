@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <set>
 #include <thread>
 
 using namespace herald::core;
@@ -155,6 +156,97 @@ TEST_CASE("flush returns only after the callbacks of the commits it waited for h
     gate.set_value();
     CHECK(flushed.wait_for(10s) == std::future_status::ready);
     CHECK(poster.wait_for(10s) == std::future_status::ready);
+}
+
+TEST_CASE("enqueued items are committed together on a thread of the group commit's own", "[writer]") {
+    held_commits c;
+    std::mutex m;
+    std::set<std::thread::id> committed_on;
+    group_commit<int> gc([&](const std::vector<const int*>& b) {
+        {
+            std::lock_guard lock(m);
+            committed_on.insert(std::this_thread::get_id());
+        }
+        c.commit(b);
+    });
+    std::vector<std::exception_ptr> outcomes(3, std::make_exception_ptr(std::logic_error("not run")));
+    std::promise<void> all_done;
+    std::atomic<int> left{3};
+    auto done = [&](int i) {
+        return [&, i](std::exception_ptr e) {
+            outcomes[i] = e;
+            if (--left == 0) all_done.set_value();
+        };
+    };
+    // The caller only queues: the first item is already being committed (and held there) by the
+    // committer when enqueue returns, and the next two queue up behind that commit.
+    gc.enqueue(1, 1, done(0));
+    c.wait_inside();
+    gc.enqueue(2, 1, done(1));
+    gc.enqueue(3, 1, done(2));
+    {
+        std::lock_guard lock(c.mutex);
+        CHECK(c.finished == 0);
+    }
+    c.release();
+    REQUIRE(all_done.get_future().wait_for(10s) == std::future_status::ready);
+    CHECK(c.batches == std::vector<std::vector<int>>{{1}, {2, 3}});
+    for (const auto& e : outcomes) CHECK(e == nullptr);
+    std::lock_guard lock(m);
+    REQUIRE(committed_on.size() == 1);
+    CHECK(*committed_on.begin() != std::this_thread::get_id());
+}
+
+TEST_CASE("an enqueued item's failed commit reaches its callback, and the queue goes on", "[writer]") {
+    held_commits c;
+    c.hold = false;
+    std::size_t reported = 0;  // post()'s error callback is for posted items only
+    group_commit<int> gc([&](const std::vector<const int*>& b) { c.commit(b); }, 1024,
+                         [&](std::size_t w, std::exception_ptr) { reported += w; });
+    std::promise<std::exception_ptr> failed, fine;
+    gc.enqueue(-1, 1, [&](std::exception_ptr e) { failed.set_value(e); });
+    auto e = failed.get_future();
+    REQUIRE(e.wait_for(10s) == std::future_status::ready);
+    CHECK_THROWS_WITH(std::rethrow_exception(e.get()), "disk full");
+    gc.enqueue(5, 1, [&](std::exception_ptr e2) { fine.set_value(e2); });
+    auto f = fine.get_future();
+    REQUIRE(f.wait_for(10s) == std::future_status::ready);
+    CHECK(f.get() == nullptr);
+    CHECK(reported == 0);
+}
+
+TEST_CASE("destroying a group commit commits what was enqueued first", "[writer]") {
+    std::vector<int> committed;
+    int callbacks = 0;
+    {
+        group_commit<int> gc([&](const std::vector<const int*>& b) {
+            for (const int* i : b) committed.push_back(*i);
+        });
+        for (int i = 0; i < 100; ++i) gc.enqueue(i, 1, [&](std::exception_ptr) { ++callbacks; });
+    }
+    CHECK(committed.size() == 100);
+    CHECK(callbacks == 100);
+}
+
+TEST_CASE("write_fire_async answers once the fire is durable", "[writer]") {
+    store_and_writer s;
+    std::promise<std::exception_ptr> done;
+    auto fire = std::make_shared<event_with_deliveries>(fire_of("async1"));
+    s.writer.write_fire_async(fire, [&](std::exception_ptr e) {
+        CHECK(s.db.get_event("async1"));  // readable by the time the callback runs
+        done.set_value(e);
+    });
+    fire.reset();  // the writer keeps its own reference until the commit is over
+    auto f = done.get_future();
+    REQUIRE(f.wait_for(10s) == std::future_status::ready);
+    CHECK(f.get() == nullptr);
+    CHECK(s.db.unfinished_deliveries().size() == 1);
+    std::promise<std::exception_ptr> dup;
+    s.writer.write_fire_async(std::make_shared<event_with_deliveries>(fire_of("async1")),
+                              [&](std::exception_ptr e) { dup.set_value(e); });
+    auto d = dup.get_future();
+    REQUIRE(d.wait_for(10s) == std::future_status::ready);
+    CHECK(d.get() != nullptr);  // primary key violation, reported to the callback
 }
 
 TEST_CASE("concurrent fires are all committed and readable when write_fire returns", "[writer]") {

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define HERALD_ABI_MAJOR 1
-#define HERALD_ABI_MINOR 2
+#define HERALD_ABI_MINOR 3
 
 /** Name of the one symbol every plugin exports (see herald_plugin_entry_fn). */
 #define HERALD_PLUGIN_ENTRY_SYMBOL "herald_plugin_entry"
@@ -169,6 +169,18 @@ typedef struct herald_host_api {
     herald_reply* (*put_task)(void* ctx, const char* task_id, const char* body_json, size_t body_len);
     /** 200 with the stored task report, or 404. */
     herald_reply* (*get_task)(void* ctx, const char* task_id);
+
+    /* ---- ABI 1.3 ---- */
+    /** Fires an event like `fire_event` without waiting for its commit, for a service that answers
+     *  many connections from one thread (an event loop). Returns at once; `done(user, reply)` is
+     *  called exactly once with the reply `fire_event` would have returned: before
+     *  fire_event_async returns when the body is refused before anything is written (400), else
+     *  later, on the host thread that commits fires, once the event is durable (202) or its
+     *  commit failed (500). The plugin owns the reply and releases it with free_reply. `done`
+     *  must be quick and must not block or call back into the host: other fires' answers wait
+     *  behind it. `body_json` is read during the call only. */
+    void (*fire_event_async)(void* ctx, const char* body_json, size_t body_len,
+                             void (*done)(void* user, herald_reply* reply), void* user);
 } herald_host_api;
 
 /** What the entry symbol returns: static data owned by the plugin, valid while it is loaded. */

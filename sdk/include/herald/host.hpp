@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -68,8 +69,32 @@ public:
     }
     reply get_task(const std::string& task_id) const { return take(api_->get_task(api_->ctx, task_id.c_str())); }
 
+    // ABI 1.3
+    /// fire_event without waiting for the commit. `done` gets the reply exactly once: before
+    /// this returns for a body refused outright, else on the host's committing thread — keep it
+    /// short (hand the reply to your own thread), other fires' answers wait behind it.
+    void fire_event_async(std::string_view body, std::function<void(reply)> done) const {
+        struct pending {
+            const herald_host_api* api;
+            std::function<void(reply)> done;
+        };
+        auto* p = new pending{api_, std::move(done)};
+        api_->fire_event_async(
+            api_->ctx, body.data(), body.size(),
+            [](void* user, herald_reply* r) {
+                std::unique_ptr<pending> owned(static_cast<pending*>(user));
+                try {
+                    owned->done(take(owned->api, r));
+                } catch (...) {
+                    // nothing may unwind into the host
+                }
+            },
+            p);
+    }
+
 private:
-    reply take(herald_reply* r) const {
+    reply take(herald_reply* r) const { return take(api_, r); }
+    static reply take(const herald_host_api* api_, herald_reply* r) {
         reply out;
         if (r == nullptr) {
             out.status = 500;
