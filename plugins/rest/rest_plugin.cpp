@@ -1,7 +1,12 @@
-// The REST API as a service plugin: Pulp 2's /pulp/api/v2/events/ and Herald's additions, served
-// by POCO's TCPServer with an HTTP/1.1 keep-alive loop of Herald's. Everything it does goes through the SDK's host API.
+// The REST API as a service plugin: Pulp 2's /pulp/api/v2/events/ and Herald's additions. Plain
+// HTTP is served by event loops (event_loop.hpp) with a worker pool for whatever may block;
+// HTTPS by POCO's TCPServer, a thread per connection, with an HTTP/1.1 keep-alive loop of
+// Herald's. Everything it does goes through the SDK's host API.
+#include "api_handler.hpp"
+#include "event_loop.hpp"
 #include "keepalive_connection.hpp"
 #include "request_handler.hpp"
+#include "worker_pool.hpp"
 
 #include <herald/sdk.hpp>
 #include <herald_plugin_files.hpp>
@@ -14,7 +19,9 @@
 #include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
+#include <chrono>
 #include <memory>
+#include <vector>
 
 namespace herald::rest {
 
@@ -44,38 +51,62 @@ public:
             socket_ = std::make_unique<Poco::Net::ServerSocket>(address, 128);
         }
         const int threads = cfg_["threads"].get<int>();
-        pool_ = std::make_unique<Poco::ThreadPool>(std::min(2, threads), threads);
+        handler_settings settings;
+        settings.max_body_bytes = cfg_["max_body_bytes"].get<std::size_t>();
+        api_ = std::make_unique<api_handler>(host_, settings);
         Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
         params->setMaxThreads(threads);
         params->setMaxQueued(cfg_["max_queued"].get<int>());
         params->setKeepAlive(true);
-        handler_settings settings;
-        settings.max_body_bytes = cfg_["max_body_bytes"].get<std::size_t>();
-        // POCO's TCPServer with Herald's keep-alive connection loop (keepalive_connection.hpp)
-        // in place of HTTPServer's.
-        server_ = std::make_unique<Poco::Net::TCPServer>(
-            new keepalive_connection_factory(params, new handler_factory(host_, settings), open_), *pool_, *socket_,
-            params);
-        server_->start();
+        if (tls) {
+            // TLS records are not HTTP bytes: POCO's threads read them through its TLS layer.
+            pool_ = std::make_unique<Poco::ThreadPool>(std::min(2, threads), threads);
+            server_ = std::make_unique<Poco::Net::TCPServer>(
+                new keepalive_connection_factory(params, new handler_factory(*api_), open_), *pool_, *socket_,
+                params);
+            server_->start();
+        } else {
+            workers_ = std::make_unique<worker_pool>(threads, cfg_["max_queued"].get<int>());
+            socket_->setBlocking(false);
+            loop_settings ls;
+            ls.keep_alive_timeout = std::chrono::milliseconds(params->getKeepAliveTimeout().totalMilliseconds());
+            ls.server = params->getSoftwareVersion();
+            const int loops = cfg_["loop_threads"].get<int>();
+            for (int i = 0; i < loops; ++i)
+                loops_.push_back(std::make_unique<event_loop>(host_, *api_, *workers_, socket_->impl()->sockfd(), ls));
+            for (auto& l : loops_) l->start();
+        }
         const auto real_port = socket_->address().port();
         host_.announce_listening(std::string(tls ? "https" : "http") + "://" + host + ":" + std::to_string(real_port));
     }
 
     void stop() {
-        if (!server_) return;
-        server_->stop();        // stop accepting
-        open_.shutdown_all();   // end the keep-alive waits of open connections
-        pool_->joinAll();
-        server_.reset();
+        if (server_) {
+            server_->stop();        // stop accepting
+            open_.shutdown_all();   // end the keep-alive waits of open connections
+            pool_->joinAll();
+            server_.reset();
+            pool_.reset();
+        }
+        // Loops first: they answer the requests in progress, some of which are with the workers.
+        for (auto& l : loops_) l->begin_stop();
+        for (auto& l : loops_) l->join();
+        loops_.clear();
+        if (workers_) workers_->stop();
+        workers_.reset();
         socket_.reset();
-        pool_.reset();
     }
 
 private:
     sdk::host host_;
     nlohmann::json cfg_;
-    std::unique_ptr<Poco::ThreadPool> pool_;
+    std::unique_ptr<api_handler> api_;
     std::unique_ptr<Poco::Net::ServerSocket> socket_;
+    // HTTP
+    std::unique_ptr<worker_pool> workers_;
+    std::vector<std::unique_ptr<event_loop>> loops_;
+    // HTTPS
+    std::unique_ptr<Poco::ThreadPool> pool_;
     open_connections open_;
     std::unique_ptr<Poco::Net::TCPServer> server_;
 };

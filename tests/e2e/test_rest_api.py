@@ -297,13 +297,32 @@ class PersistenceTest(unittest.TestCase):
         self.assertEqual(first.get("status/", auth=None).status, 200)
 
 
+AUTH = b"Authorization: Basic YWRtaW46YWRtaW4=\r\n"  # admin:admin
+FIRE = b'{"event_type": "repo.sync.finish", "payload": {"n": 1}}'
+
+
+def read_response(reader):
+    """One HTTP response from a file over a socket: (status line, headers dict, body)."""
+    status = reader.readline()
+    headers = {}
+    while True:
+        line = reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode().partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, reader.read(int(headers.get("content-length", 0)))
+
+
 class ConnectionTest(unittest.TestCase):
-    """The connection loop (plugins/rest/keepalive_connection.cpp) on raw sockets."""
+    """The event loop that serves plain HTTP (plugins/rest/event_loop.cpp), on raw sockets. The
+    server has one request thread, so a test that needs two connections served at once fails
+    with a thread per connection."""
 
     @classmethod
     def setUpClass(cls):
         cls.server = Server()
-        cls.server.start()
+        cls.server.start("--set", "server.threads=1", "--set", "server.max_body_bytes=4096")
 
     @classmethod
     def tearDownClass(cls):
@@ -342,6 +361,89 @@ class ConnectionTest(unittest.TestCase):
                 break  # closed by the server
             reply += chunk
         self.assertTrue(reply.startswith(b"HTTP/1.1 400 Bad Request"), reply)
+
+    def fire_request(self, body=FIRE, extra=b""):
+        return (b"POST /pulp/api/v2/event_reports/ HTTP/1.1\r\nHost: x\r\n" + AUTH + extra +
+                b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def test_pipelined_fires_are_answered_in_order_each_after_its_commit(self):
+        c = self.raw_connection()
+        c.sendall(self.fire_request() * 3)
+        reader = c.makefile("rb")
+        ids = []
+        for _ in range(3):
+            status, _, body = read_response(reader)
+            self.assertEqual(status, b"HTTP/1.1 202 Accepted\r\n", body)
+            ids.append(json.loads(body)["id"])
+        self.assertEqual(len(set(ids)), 3)
+        self.assertEqual(ids, sorted(ids))  # object ids grow: answered in the order sent
+        for event_id in ids:  # each was durable when answered
+            self.assertEqual(self.server.get("event_reports/%s/" % event_id).status, 200)
+
+    def test_keep_alive_connections_are_served_at_once_whatever_the_thread_count(self):
+        first, second = self.raw_connection(), self.raw_connection()
+        for c in (first, second, first, second):  # both stay open between requests
+            c.sendall(self.fire_request())
+            status, _, body = read_response(c.makefile("rb"))
+            self.assertEqual(status, b"HTTP/1.1 202 Accepted\r\n", body)
+
+    def test_a_request_arriving_in_pieces_is_answered_once_whole(self):
+        c = self.raw_connection()
+        request = self.fire_request()
+        reader = c.makefile("rb")
+        for cut in (10, 60, len(request) - 5):  # inside the request line, a header, the body
+            c.sendall(request[:cut])
+            c.settimeout(0.2)
+            with self.assertRaises(socket.timeout):  # nothing is answered before the rest comes
+                c.recv(1, socket.MSG_PEEK)
+            c.settimeout(10)
+            c.sendall(request[cut:])
+            status, _, body = read_response(reader)
+            self.assertEqual(status, b"HTTP/1.1 202 Accepted\r\n", body)
+
+    def test_a_chunked_body_is_decoded(self):
+        c = self.raw_connection()
+        chunks = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in (FIRE[:10], FIRE[10:])) + b"0\r\n\r\n"
+        c.sendall(b"POST /pulp/api/v2/event_reports/ HTTP/1.1\r\nHost: x\r\n" + AUTH +
+                  b"Transfer-Encoding: chunked\r\n\r\n" + chunks)
+        status, _, body = read_response(c.makefile("rb"))
+        self.assertEqual(status, b"HTTP/1.1 202 Accepted\r\n", body)
+        self.assertEqual(json.loads(body)["event_type"], "repo.sync.finish")
+
+    def test_expect_100_continue_is_answered_before_the_body_is_sent(self):
+        c = self.raw_connection()
+        request = self.fire_request(extra=b"Expect: 100-continue\r\n")
+        head, body = request.split(b"\r\n\r\n", 1)
+        c.sendall(head + b"\r\n\r\n")
+        reader = c.makefile("rb")
+        self.assertEqual(reader.readline(), b"HTTP/1.1 100 Continue\r\n")
+        self.assertEqual(reader.readline(), b"\r\n")
+        c.sendall(body)
+        status, _, answer = read_response(reader)
+        self.assertEqual(status, b"HTTP/1.1 202 Accepted\r\n", answer)
+
+    def test_a_body_over_the_limit_is_413_at_once_and_the_connection_closes(self):
+        c = self.raw_connection()
+        # Only the head is sent: the answer must not wait for a body that is refused anyway.
+        c.sendall(b"POST /pulp/api/v2/event_reports/ HTTP/1.1\r\nHost: x\r\n" + AUTH +
+                  b"Content-Length: 100000\r\n\r\n")
+        reader = c.makefile("rb")
+        status, headers, body = read_response(reader)
+        self.assertEqual(status, b"HTTP/1.1 413 Request Entity Too Large\r\n")
+        self.assertEqual(json.loads(body)["error"]["code"], "HLD0002")
+        self.assertEqual(headers.get("connection", "").lower(), "close")
+        self.assertEqual(reader.read(), b"")
+
+    def test_an_unauthenticated_oversized_body_is_401_first(self):
+        c = self.raw_connection()
+        c.sendall(b"POST /pulp/api/v2/event_reports/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+        status, _, body = read_response(c.makefile("rb"))
+        self.assertEqual(status, b"HTTP/1.1 401 Unauthorized\r\n", body)
+
+    def test_a_request_line_that_is_not_http_1_is_a_400(self):
+        c = self.raw_connection()
+        c.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        self.assertTrue(c.makefile("rb").read().startswith(b"HTTP/1.1 400 Bad Request"))
 
     def test_stopping_does_not_wait_for_idle_keep_alive_connections(self):
         server = Server()

@@ -1,0 +1,63 @@
+#pragma once
+// HTTP/1.1 on the wire for the event loop, as pure functions over byte buffers (tested without
+// sockets): where a request's head ends and what it says, a chunked body, and an answer's bytes.
+//
+// POCO parses the head (HTTPRequest::read over the buffered bytes) and formats the answer's
+// (HTTPResponse::write), so both sides match what its connection threads do for HTTPS. Its
+// chunked decoder cannot be used: it pulls from a live HTTPSession's socket, and the loop owns
+// the socket and reads only what has arrived. So chunked bodies are decoded here, resumably.
+#include "api_exchange.hpp"
+
+#include <Poco/Net/HTTPRequest.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace herald::rest {
+
+struct request_head {
+    Poco::Net::HTTPRequest request;
+    std::size_t head_bytes = 0;        // the request line and headers, blank line included
+    bool chunked = false;              // Transfer-Encoding: chunked (it wins over Content-Length)
+    std::uint64_t content_length = 0;  // when not chunked; 0 without the header
+    bool expect_continue = false;      // Expect: 100-continue
+};
+
+enum class head_status { incomplete = 1, complete, bad };
+
+/// Looks for a whole request head at the start of `buf`. `complete` fills `out`; `bad` sets
+/// `why` (a malformed head, a head over `max_head_bytes`, a version other than HTTP/1.0 or 1.1,
+/// a transfer coding other than chunked, a bad Content-Length).
+head_status parse_head(std::string_view buf, std::size_t max_head_bytes, request_head& out, std::string& why);
+
+/// A chunked body decoded as its bytes arrive: feed() it the connection's buffer from the
+/// body's first byte each time more has come; it resumes where it stopped.
+class chunked_body {
+public:
+    enum class status { incomplete = 1, complete, bad, too_large };
+
+    explicit chunked_body(std::size_t limit) : limit_(limit) {}
+
+    /// `buf` starts at the body's first byte and only ever grows between calls. On `complete`,
+    /// body() is the decoded body and consumed() the bytes it took (trailers included).
+    status feed(std::string_view buf);
+    std::string& body() { return body_; }
+    std::size_t consumed() const { return pos_; }
+
+private:
+    std::size_t limit_;
+    std::size_t pos_ = 0;      // bytes of the buffer taken so far (whole chunks only)
+    bool trailers_ = false;    // past the last chunk, reading trailer lines
+    std::string body_;
+};
+
+/// The bytes of `a` as an HTTP response to a request of `version` ("HTTP/1.1"): status line,
+/// Date, Content-Type, Content-Length, Connection and a.headers, then the body.
+std::string render_answer(const api_answer& a, const std::string& version, bool keep_alive, const std::string& server);
+
+/// The bytes of a bodiless error answer that ends the connection (400, 431, 501…).
+std::string render_refusal(int status);
+
+}  // namespace herald::rest
