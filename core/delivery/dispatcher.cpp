@@ -275,12 +275,17 @@ void dispatcher::attempt_batch(std::vector<delivery_job>& jobs, const target& t)
     std::vector<std::string> ids;
     ids.reserve(n);
     for (const auto& a : done) ids.push_back(a.first.delivery_id);
-    writer_.record_attempts(std::move(done), [this, ids = std::move(ids)] {
-        std::lock_guard lock(mutex_);
-        for (const auto& id : ids)
-            if (auto it = attempting_.find(id); it != attempting_.end() && --it->second == 0) attempting_.erase(it);
+    // Disabling a listener marks its pending deliveries dead; it waits for this commit so that
+    // the delivery that answered "gone" is recorded with its attempt first, not swept up as
+    // pending by the disabling (a report read in between showed it dead with no attempt).
+    writer_.record_attempts(std::move(done), [this, ids = std::move(ids), gone = std::move(gone), listener_id] {
+        {
+            std::lock_guard lock(mutex_);
+            for (const auto& id : ids)
+                if (auto it = attempting_.find(id); it != attempting_.end() && --it->second == 0) attempting_.erase(it);
+        }
+        if (gone && !listener_id.empty() && on_gone_) on_gone_(listener_id, *gone);
     });
-    if (gone && !listener_id.empty() && on_gone_) on_gone_(listener_id, *gone);
     submit(std::move(again));
 }
 

@@ -1,20 +1,20 @@
 #pragma once
-// Group commit, leader/follower style: the first caller to find no commit in progress becomes
-// the leader and commits everything queued so far in one transaction; callers that arrive
-// meanwhile are committed by the next leader. No dedicated thread: the leader is a caller, so an
-// uncontended write costs no thread hand-off, and a burst costs one commit.
+// Group commit: whoever writes hands its item to one queue, and each commit writes everything
+// queued so far in one transaction.
 //
 // Three ways in. submit() returns only once its items are durable (or rethrows the commit's
-// error): a fire must not be answered 202 before that. post() hands its item over and returns at
-// once; a later leader commits it, and a failure goes to the error callback. Posted items still
-// share transactions with submitted ones, and whoever finds posted items at the head of the queue
-// with no commit running commits them, so none is left behind. A backlog of posted work beyond
-// `max_posted` makes post() wait, so a store slower than its producers slows them instead of
-// growing memory without bound. enqueue() is for a caller that must neither wait nor commit — an
-// event loop answering many connections from one thread, which would otherwise commit each
-// request alone as it read it: its items are committed by a committer thread of the group
-// commit's own (started by the first enqueue), together with whatever queued up meanwhile, and
-// each is told the outcome.
+// error): the first submitter to find no commit in progress leads and commits the queue itself,
+// so an uncontended write costs no thread hand-off; submitters that arrive meanwhile are
+// committed by the next leader. post() and enqueue() hand their item over and return at once,
+// never committing on the caller's thread: a committer thread of the group commit's own
+// (started by the first of them) commits it with whatever else is queued, then runs its
+// callback. A delivery worker that committed its own attempts, as post() once did, stopped
+// delivering for the length of that commit; an event loop that committed each request as it
+// read it would have committed them one by one. post() reports a failed commit to the error
+// callback, and a backlog of posted work beyond `max_posted` makes it wait, so a store slower
+// than its producers slows them instead of growing memory without bound. enqueue() tells its
+// callback the outcome and is not counted in that backlog: its callers bound themselves (a
+// connection has one request in flight).
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -73,13 +73,12 @@ public:
             }
             commit_front(lock);
         }
-        commit_posted(lock);
         if (mine->error) std::rethrow_exception(mine->error);
     }
 
     /// Queues `item` (of `weight`, for batch sizing) and returns without waiting for its commit,
     /// unless the posted backlog is over its bound. `then`, if set, runs once the commit is over
-    /// (committed or failed), on the thread that ran it, with no lock of ours held.
+    /// (committed or failed), on the committer thread, with no lock of ours held.
     void post(T item, std::size_t weight, std::function<void()> then = {}) {
         auto owned = owned_slot(std::move(item), weight,
                                 [this, weight, then = std::move(then)](std::exception_ptr error) {
@@ -88,35 +87,27 @@ public:
                                 });
         owned->backlog = weight;
         std::unique_lock lock(mutex_);
-        while (posted_weight_ >= max_posted_) {
-            if (!committing_ && !queue_.empty() && queue_.front()->owned) commit_front(lock);
-            else drained_.wait(lock);
-        }
+        // A callback that posts must not wait for the thread it runs on.
+        if (!committer_.joinable() || std::this_thread::get_id() != committer_.get_id())
+            drained_.wait(lock, [this] { return posted_weight_ < max_posted_; });
         posted_weight_ += weight;
-        queue_.push_back(std::move(owned));
-        commit_posted(lock);
+        hand_over(std::move(owned));
     }
 
-    /// Queues `item` (of `weight`, for batch sizing) and returns at once: it never waits and never
-    /// commits on the caller's thread. The committer thread commits it with whatever else is
-    /// queued; then `done` runs on that thread, with no lock of ours held, with the commit's error
-    /// or null. Enqueued items are not counted in post()'s backlog: their callers bound them
-    /// (a connection has one request in flight).
+    /// Queues `item` (of `weight`, for batch sizing) and returns at once: it never waits. The
+    /// committer thread commits it with whatever else is queued; then `done` runs on that
+    /// thread, with no lock of ours held, with the commit's error or null.
     void enqueue(T item, std::size_t weight, std::function<void(std::exception_ptr)> done) {
         auto owned = owned_slot(std::move(item), weight, std::move(done));
         std::lock_guard lock(mutex_);
-        if (!committer_.joinable()) committer_ = std::thread([this] { run_committer(); });
-        queue_.push_back(std::move(owned));
-        if (!committing_) work_.notify_one();
+        hand_over(std::move(owned));
     }
 
     /// Returns once everything queued so far has been committed (or has failed).
     void flush() {
         std::unique_lock lock(mutex_);
-        while (!queue_.empty() || committing_ || finishing_ > 0) {
-            if (!committing_ && !queue_.empty() && queue_.front()->owned) commit_front(lock);
-            else drained_.wait(lock);
-        }
+        // Posted work is the committer's and submitted work its submitters': both get committed.
+        drained_.wait(lock, [this] { return queue_.empty() && !committing_ && finishing_ == 0; });
     }
 
 private:
@@ -152,10 +143,12 @@ private:
         }
     }
 
-    /// Posted items at the head with no commit running would wait for the next submitter;
-    /// commit them now instead.
-    void commit_posted(std::unique_lock<std::mutex>& lock) {
-        while (!committing_ && !queue_.empty() && queue_.front()->owned) commit_front(lock);
+    /// Queues a posted or enqueued slot for the committer, starting it the first time. Called
+    /// with the lock held.
+    void hand_over(std::shared_ptr<slot> owned) {
+        if (!committer_.joinable()) committer_ = std::thread([this] { run_committer(); });
+        queue_.push_back(std::move(owned));
+        if (!committing_) work_.notify_one();
     }
 
     /// Commits whole slots from the head of the queue, at least one, up to about max_batch_
@@ -194,7 +187,7 @@ private:
             s->done = true;
         }
         // The next leader, if a submitter is waiting at the head (posted work at the head is
-        // committed by whoever finds it: commit_posted).
+        // the committer's).
         std::shared_ptr<slot> next = !queue_.empty() && !queue_.front()->owned ? queue_.front() : nullptr;
         ++finishing_;  // flush() waits for the callbacks too
         // Wakes and callbacks happen without the lock: a thread woken while it is held would
@@ -213,7 +206,7 @@ private:
         lock.lock();
         --finishing_;
         drained_.notify_all();
-        // Enqueued work left behind (it arrived during this commit) waits for the committer.
+        // Posted or enqueued work left behind (it arrived during this commit) is the committer's.
         if (committer_.joinable() && !queue_.empty()) work_.notify_one();
     }
 
@@ -229,7 +222,7 @@ private:
     int finishing_ = 0;  // commits over whose wakes and callbacks are still running
     std::condition_variable work_;  // the committer: something queued, no commit running
     bool stopping_ = false;
-    std::thread committer_;  // started by the first enqueue()
+    std::thread committer_;  // started by the first post() or enqueue()
 };
 
 }  // namespace herald::core

@@ -310,6 +310,7 @@ bool event_loop::finish(completion& done) {
     if (it == connections_.end() || it->second->serial != done.serial) return false;  // closed meanwhile
     connection& c = *it->second;
     c.busy = false;
+    c.active = clock::now();  // the keep-alive wait starts with the answer
     const bool keep = c.keep_alive && !done.answer.close && !c.close_after_write && !c.peer_closed && !stopping_;
     c.out += render_answer(done.answer, c.version, keep, settings_.server);
     if (!keep) c.close_after_write = true;

@@ -92,9 +92,24 @@ TEST_CASE("posted items do not wait for a commit and share the next one", "[writ
     c.release();
     leader.join();
     gc.flush();
-    // No further submit came: the leader committed the posted items itself, in one transaction.
+    // The committer took both posted items in one transaction after the leader's commit.
     REQUIRE(c.batches == std::vector<std::vector<int>>{{1}, {2, 3}});
     CHECK(then_saw == 2);  // after the commit that carried it
+}
+
+TEST_CASE("a poster never commits on its own thread, even with no commit running", "[writer]") {
+    // A delivery worker that committed its own attempts stopped delivering meanwhile.
+    std::mutex m;
+    std::vector<std::thread::id> committers;
+    group_commit<int> gc([&](const std::vector<const int*>&) {
+        std::lock_guard lock(m);
+        committers.push_back(std::this_thread::get_id());
+    });
+    for (int i = 0; i < 20; ++i) gc.post(i, 1);
+    gc.flush();
+    std::lock_guard lock(m);
+    REQUIRE_FALSE(committers.empty());
+    for (const auto& id : committers) CHECK(id != std::this_thread::get_id());
 }
 
 TEST_CASE("a failed commit reaches its submitters as an exception and its posters' callback", "[writer]") {
