@@ -36,6 +36,11 @@ def pulp_style_http(url, seconds):
 # P1's set-up: each event fans out to this many listeners, all on one nginx; bench/cpu_cost uses
 # it too.
 P1_LISTENERS, P1_WORKERS, P1_IN_FLIGHT = 4, 4, 16
+# The application side of P1: wrk connections firing the events. Each waits for its fire's
+# durable commit before the next, so with too few of them the firing client, not delivery,
+# set the pace: 8 connections gave 19 400-22 300 deliveries/s where 32 give 24 400-29 700 on
+# the same build (RESULTS.md, item 27). 64 brought no more: wrk's own threads then compete.
+P1_FIRE_CONNECTIONS = 32
 
 
 def p1_server_args(workers, in_flight, listeners):
@@ -96,11 +101,11 @@ def p1_fanout(cfg):
             for _ in range(listeners):
                 server.post("events/", {"notifier_type_id": "http", "notifier_config": {"url": nginx.url()},
                                         "event_types": ["*"]})
-            warm_up_herald(server, 8, nginx, listeners)
+            warm_up_herald(server, P1_FIRE_CONNECTIONS, nginx, listeners)
             warm_up_nginx(nginx, "/hook", connections)
             for _ in range(cfg["rounds"]):
                 start = time.monotonic()
-                _, fired, bad = fire_until_delivered(server, cfg["seconds"], 8, nginx, listeners)
+                _, fired, bad = fire_until_delivered(server, cfg["seconds"], P1_FIRE_CONNECTIONS, nginx, listeners)
                 heralds.append((fired - bad) * listeners / (time.monotonic() - start))
                 limits.append(wrk(nginx.url(), cfg["seconds"], connections, BODY)[0])
                 pulps.append(pulp_style_http(nginx.url(), min(cfg["seconds"], 3)))
@@ -194,7 +199,8 @@ def seed_listeners(db_path, n, types):
 def p4_matching(cfg):
     """Fire rate with 100 000 listeners none of which match vs with none at all. The two are run
     in the order none, many, many, none and each averaged, so the machine's drift during the run
-    (which alone moved single pairs between 0.82 and 1.25) falls on both alike."""
+    (which alone moved single pairs between 0.82 and 1.25) falls on both alike; each server is
+    warmed up first, as in P1 and P2."""
     nginx = Nginx()
     extra = "events:\n  types: [repo.sync.start, repo.sync.finish, repo.publish.start, repo.publish.finish, other.thing]\n"
     rates = {0: [], cfg["listeners_p4"]: []}
@@ -209,6 +215,7 @@ def p4_matching(cfg):
                     seed_listeners(os.path.join(server.dir, "herald.db"), n,
                                    lambda i: "other.thing" if i % 2 else "other.p%d.#" % i)
                     server.start("--log-level", "warn")
+                warm_up_herald(server, 16, nginx, 1)
                 rates[n].append(fire_burst(server, cfg["seconds"], 16)[0])
             finally:
                 server.cleanup()
