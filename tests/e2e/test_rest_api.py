@@ -5,6 +5,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import unittest
 
 from harness import HERALDD, Server, read_jsonl, wait_for
@@ -444,6 +445,51 @@ class ConnectionTest(unittest.TestCase):
         c = self.raw_connection()
         c.sendall(b"NOT HTTP AT ALL\r\n\r\n")
         self.assertTrue(c.makefile("rb").read().startswith(b"HTTP/1.1 400 Bad Request"))
+
+    def test_sigterm_during_a_burst_of_fires_loses_no_accepted_event(self):
+        # Fires in flight when the server stops are answered once durable (or not at all); every
+        # one answered 202 must be there after a restart.
+        server = Server()
+        self.addCleanup(server.cleanup)
+        server.start()
+        port = int(server.url.rsplit(":", 1)[1])
+        accepted, refused, lock, stop = [], [], threading.Lock(), threading.Event()
+
+        def fire_forever():
+            c = socket.create_connection(("127.0.0.1", port), timeout=10)
+            reader = c.makefile("rb")
+            try:
+                while not stop.is_set():
+                    c.sendall(self.fire_request())
+                    status, _, body = read_response(reader)
+                    if not status:
+                        return  # closed by the stopping server
+                    with lock:
+                        if status != b"HTTP/1.1 202 Accepted\r\n":
+                            refused.append((status, body))  # a stopping server answers or closes
+                            return
+                        accepted.append(json.loads(body)["id"])
+            except OSError:
+                return  # reset by the stopping server
+            finally:
+                c.close()
+
+        firers = [threading.Thread(target=fire_forever) for _ in range(8)]
+        for t in firers:
+            t.start()
+        wait_for(lambda: len(accepted) >= 500, what="500 accepted fires")
+        server.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(server.proc.wait(30), 0)
+        stop.set()
+        for t in firers:
+            t.join(30)
+        server.stop()
+        server.start()
+        with lock:
+            ids = list(accepted)
+        missing = [i for i in ids if server.get("event_reports/%s/" % i).status != 200]
+        self.assertEqual(missing, [], "accepted but lost")
+        self.assertEqual(refused, [])
 
     def test_stopping_does_not_wait_for_idle_keep_alive_connections(self):
         server = Server()
