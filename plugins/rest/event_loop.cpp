@@ -19,6 +19,7 @@ namespace {
 using clock = std::chrono::steady_clock;
 
 constexpr std::size_t k_read_chunk = 16384;  // bytes per recv
+constexpr std::chrono::milliseconds k_accept_pause{100};  // after accept failed for want of descriptors
 
 std::runtime_error system_error(const std::string& what) {
     return std::runtime_error(what + ": " + std::strerror(errno));
@@ -97,11 +98,17 @@ void event_loop::run() {
     for (;;) {
         if (stopping_ && accepting_) {
             accepting_ = false;
-            ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+            if (!accept_paused_until_) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
             sweep(true);
         }
         if (!accepting_ && connections_.empty() && outstanding_ == 0) return;
-        const int n = ::epoll_wait(epoll_fd_, events, 256, 1000);
+        int timeout_ms = 1000;
+        if (accept_paused_until_ && accepting_) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*accept_paused_until_ - clock::now());
+            if (left.count() <= 0) resume_accepting();
+            else timeout_ms = static_cast<int>(left.count());
+        }
+        const int n = ::epoll_wait(epoll_fd_, events, 256, timeout_ms);
         if (n < 0 && errno != EINTR) {
             host_.log(sdk::log_level::error, "rest", std::string("epoll_wait failed: ") + std::strerror(errno));
             return;
@@ -130,15 +137,18 @@ void event_loop::accept_all() {
         const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                host_.log(sdk::log_level::warn, "rest", std::string("accept failed: ") + std::strerror(errno));
-            return;  // EAGAIN: another loop took it, or none is left
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return;  // another loop took it, or none is left
+            // Out of descriptors (or another lasting failure): the connection stays in the
+            // backlog and the socket stays readable, so watching it would spin. Look again later.
+            pause_accepting(std::string("cannot accept connections: ") + std::strerror(errno));
+            return;
         }
         const int on = 1;
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
         auto c = std::make_unique<connection>();
         c->fd = fd;
         c->serial = next_serial_++;
+        accept_paused_logged_ = false;  // accepting works (again)
         c->active = clock::now();
         epoll_event ev{};
         ev.events = c->events = EPOLLIN;
@@ -149,6 +159,23 @@ void event_loop::accept_all() {
         }
         connections_.emplace(fd, std::move(c));
     }
+}
+
+void event_loop::pause_accepting(const std::string& why) {
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+    accept_paused_until_ = clock::now() + k_accept_pause;
+    if (!accept_paused_logged_)
+        host_.log(sdk::log_level::warn, "rest", why + "; retrying every " + std::to_string(k_accept_pause.count()) +
+                                                    " ms (logged once until it works again)");
+    accept_paused_logged_ = true;
+}
+
+void event_loop::resume_accepting() {
+    accept_paused_until_.reset();
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+    ev.data.fd = listen_fd_;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
 }
 
 void event_loop::on_event(int fd, std::uint32_t events) {

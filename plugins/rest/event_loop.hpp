@@ -60,6 +60,8 @@ private:
 
     void run();
     void accept_all();
+    void pause_accepting(const std::string& why);
+    void resume_accepting();
     void on_event(int fd, std::uint32_t events);
     bool read_all(connection& c);
     bool serve(connection& c);
@@ -89,6 +91,8 @@ private:
     std::size_t outstanding_ = 0;  // dispatched requests whose completion has not come back
     std::unordered_set<std::size_t> cheap_credentials_;
     bool accepting_ = true;
+    std::optional<std::chrono::steady_clock::time_point> accept_paused_until_;  // the listening socket is unwatched
+    bool accept_paused_logged_ = false;
 
     // Completions from other threads, and whether the loop has been woken for them already.
     std::mutex done_mutex_;
