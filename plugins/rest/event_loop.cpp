@@ -19,7 +19,8 @@ namespace {
 using clock = std::chrono::steady_clock;
 
 constexpr std::size_t k_read_chunk = 16384;  // bytes per recv
-constexpr std::chrono::milliseconds k_accept_pause{100};  // after accept failed for want of descriptors
+constexpr std::chrono::milliseconds k_accept_pause{100};
+constexpr std::size_t k_max_unsent = 1 << 20;  // answered bytes a client has not read yet  // after accept failed for want of descriptors
 
 std::runtime_error system_error(const std::string& what) {
     return std::runtime_error(what + ": " + std::strerror(errno));
@@ -183,7 +184,11 @@ void event_loop::on_event(int fd, std::uint32_t events) {
     if (it == connections_.end()) return;
     connection& c = *it->second;
     if (events & EPOLLERR) return close(c);
-    if ((events & EPOLLOUT) && !send_pending(c)) return;
+    if (events & EPOLLOUT) {
+        if (!send_pending(c)) return;
+        if (!serve(c)) return;  // requests held back while answers were unsent
+        update_interest(c);
+    }
     if (events & (EPOLLIN | EPOLLHUP)) {
         if (!read_all(c)) return;
         if (!serve(c)) return;
@@ -215,7 +220,9 @@ bool event_loop::read_all(connection& c) {
 
 bool event_loop::serve(connection& c) {
     const std::size_t limit = api_.settings().max_body_bytes;
-    while (!c.busy && !c.close_after_write) {
+    // A client that pipelines requests but does not read the answers gets no more answered
+    // until it reads: the answers would pile up here.
+    while (!c.busy && !c.close_after_write && c.out.size() - c.out_sent <= k_max_unsent) {
         if (!c.head) {
             auto head = std::make_unique<request_head>();
             std::string why;
@@ -386,11 +393,13 @@ bool event_loop::refuse(connection& c, int status, const std::string& why) {
 }
 
 void event_loop::update_interest(connection& c) {
-    // Not read while its request is with the API and it has already sent a full request's worth
-    // more, nor after the client shut its side (the socket would stay readable at EOF).
+    // Not read while no request can be taken (one is with the API, or answers wait unsent) and
+    // it has already sent a full request's worth more, nor after the client shut its side (the
+    // socket would stay readable at EOF).
     const std::size_t cap = settings_.max_head_bytes + api_.settings().max_body_bytes;
     std::uint32_t want = 0;
-    if (!c.peer_closed && !c.close_after_write && !(c.busy && c.in.size() > cap)) want |= EPOLLIN;
+    const bool held = c.busy || c.out.size() - c.out_sent > k_max_unsent;  // no request taken now
+    if (!c.peer_closed && !c.close_after_write && !(held && c.in.size() > cap)) want |= EPOLLIN;
     if (c.out_sent < c.out.size()) want |= EPOLLOUT;
     if (want == c.events) return;
     epoll_event ev{};
