@@ -107,7 +107,13 @@ std::vector<delivery_result> http_sender::send_all(const std::vector<outgoing>& 
     };
 
     std::vector<exchange> waiting;
+    waiting.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
+        // A batch is one listener's: its URL is parsed once, not once per event.
+        if (i > 0 && batch[i].request->url == batch[i - 1].request->url && batch[i].ca_path == batch[i - 1].ca_path) {
+            waiting.push_back({i, waiting.back().where, waiting.back().target});
+            continue;
+        }
         const Poco::URI uri(batch[i].request->url);
         std::string target = uri.getPathEtc();
         waiting.push_back({i, destination{uri.getScheme(), uri.getHost(), uri.getPort(), batch[i].ca_path},
