@@ -5,10 +5,7 @@
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/SecureStreamSocketImpl.h>
 #include <Poco/Timestamp.h>
-
-#include <sys/socket.h>
 
 #include <memory>
 
@@ -38,11 +35,9 @@ void open_connections::shutdown_all() {
     }
 }
 
-/// HTTPServerSession with access to its read buffer: a pipelined request may already be in it.
 class keepalive_session final : public Poco::Net::HTTPServerSession {
 public:
     using HTTPServerSession::HTTPServerSession;
-    using HTTPServerSession::buffered;
 };
 
 namespace {
@@ -66,23 +61,6 @@ keepalive_connection::keepalive_connection(const Poco::Net::StreamSocket& socket
       factory_(std::move(factory)),
       open_(open),
       server_(params_->getSoftwareVersion()) {}
-
-namespace {
-
-/// Waits for the next request on a plain connection: true when one is buffered or arrives
-/// before the socket's receive timeout (the keep-alive timeout). recv(MSG_PEEK) leaves the bytes
-/// for the parser.
-bool next_request(keepalive_session& s, Poco::Net::StreamSocket& socket) {
-    if (s.buffered() > 0) return true;  // pipelined behind the last one
-    char byte;
-    try {
-        return socket.impl()->receiveBytes(&byte, 1, MSG_PEEK) > 0;  // 0: closed
-    } catch (const Poco::Exception&) {
-        return false;  // timed out, reset, or shut down by stop()
-    }
-}
-
-}  // namespace
 
 bool keepalive_connection::serve_one(keepalive_session& s, bool can_keep_alive) {
     try {
@@ -129,17 +107,10 @@ void keepalive_connection::run() {
     } registered{open_, &socket()};
 
     keepalive_session s(socket(), params_);
-    const bool tls = dynamic_cast<Poco::Net::SecureStreamSocketImpl*>(socket().impl()) != nullptr;
-    if (!tls) socket().setReceiveTimeout(params_->getKeepAliveTimeout());
-    // HTTPServerSession::canKeepAlive counts requests in hasMoreRequests, which this loop
-    // replaces for plain connections: the count is kept here (0 = no limit, POCO's meaning).
+    // HTTPServerSession::canKeepAlive counts requests in hasMoreRequests; the count is kept
+    // here too (0 = no limit, POCO's meaning).
     const int most = params_->getMaxKeepAliveRequests();
-    const auto another_request = [&](int served) {
-        if (tls) return s.hasMoreRequests();  // TLS: POCO's own wait
-        if (served > 0 && !s.getKeepAlive()) return false;
-        return next_request(s, socket());
-    };
-    for (int served = 0; another_request(served);) {
+    for (int served = 0; s.hasMoreRequests();) {
         ++served;
         if (!serve_one(s, params_->getKeepAlive() && (most <= 0 || served < most))) break;
     }

@@ -1,12 +1,9 @@
 #pragma once
-// POCO's HTTP connection loop with a cheaper wait between keep-alive requests.
-//
-// POCO 1.11's HTTPServerConnection waits for each next request with Socket::poll, which creates,
-// fills and closes an epoll instance per call: four system calls per request, and the largest
-// single cost of a keep-alive request in the ingest profile (bench/RESULTS.md). This loop is
-// POCO's, except that it waits with one blocking MSG_PEEK receive whose timeout is the
-// keep-alive timeout. TLS connections keep POCO's wait: TLS records are not HTTP bytes, and the
-// TLS layer may hold decrypted bytes the kernel no longer sees.
+// POCO's HTTP connection loop for HTTPS connections (plain HTTP is the event loops'), with the
+// connections it serves registered so that stopping the server can end their keep-alive waits
+// at once instead of waiting out the timeout. TLS records are not HTTP bytes, and the TLS layer
+// may hold decrypted bytes the kernel no longer sees: these connections read through POCO's
+// TLS socket and wait with POCO's own wait.
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/TCPServerConnection.h>

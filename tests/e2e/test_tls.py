@@ -3,6 +3,8 @@
 
 import json
 import os
+import signal
+import socket
 import ssl
 import subprocess
 import tempfile
@@ -44,6 +46,31 @@ class TlsTest(unittest.TestCase):
                            text=True, timeout=60, env={"HOME": self.dir})
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("Notifier Type Id:  amqp", r.stdout)
+
+    def test_https_keep_alive_requests_and_a_stop_that_does_not_wait_for_idle_ones(self):
+        server = Server()
+        self.addCleanup(server.cleanup)
+        server.start("--set", "server.tls.cert=" + self.cert, "--set", "server.tls.key=" + self.key)
+        port = int(server.url.rsplit(":", 1)[1])
+        ctx = ssl.create_default_context(cafile=self.ca)
+        raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.addCleanup(raw.close)
+        c = ctx.wrap_socket(raw, server_hostname="127.0.0.1")
+        reader = c.makefile("rb")
+        for _ in range(2):  # two requests on one kept-alive connection
+            c.sendall(b"GET /pulp/api/v2/status/ HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(reader.readline(), b"HTTP/1.1 200 OK\r\n")
+            length = 0
+            while True:
+                line = reader.readline()
+                if line == b"\r\n":
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            self.assertIn(b'"api_version"', reader.read(length))
+        server.proc.send_signal(signal.SIGTERM)
+        # Well inside the 10 s keep-alive wait the idle connection would otherwise hold.
+        self.assertEqual(server.proc.wait(5), 0)
 
     def check_email(self, mode, key):
         sink = SmtpSink(tls=(mode, self.cert, self.key))
