@@ -41,6 +41,20 @@ def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
         time.sleep(interval)
 
 
+def read_response(reader):
+    """One HTTP response from a file over a raw socket: (status line, headers by lower-case name,
+    body by Content-Length)."""
+    status = reader.readline()
+    headers = {}
+    while True:
+        line = reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode().partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, reader.read(int(headers.get("content-length", 0)))
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status

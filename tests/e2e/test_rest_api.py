@@ -8,7 +8,7 @@ import subprocess
 import threading
 import unittest
 
-from harness import HERALDD, Server, read_jsonl, wait_for
+from harness import HERALDD, Server, read_jsonl, read_response, wait_for
 
 ID_LEN = 24
 
@@ -302,19 +302,6 @@ AUTH = b"Authorization: Basic YWRtaW46YWRtaW4=\r\n"  # admin:admin
 FIRE = b'{"event_type": "repo.sync.finish", "payload": {"n": 1}}'
 
 
-def read_response(reader):
-    """One HTTP response from a file over a socket: (status line, headers dict, body)."""
-    status = reader.readline()
-    headers = {}
-    while True:
-        line = reader.readline()
-        if line in (b"\r\n", b""):
-            break
-        name, _, value = line.decode().partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return status, headers, reader.read(int(headers.get("content-length", 0)))
-
-
 class ConnectionTest(unittest.TestCase):
     """The event loop that serves plain HTTP (plugins/rest/event_loop.cpp), on raw sockets. The
     server has one request thread, so a test that needs two connections served at once fails
@@ -342,15 +329,9 @@ class ConnectionTest(unittest.TestCase):
         for batch in (1, 1, 3):  # two in turn, then three sent at once
             c.sendall(request * batch)
             for _ in range(batch):
-                self.assertEqual(reader.readline(), b"HTTP/1.1 200 OK\r\n")
-                length = 0
-                while True:
-                    line = reader.readline()
-                    if line == b"\r\n":
-                        break
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":")[1])
-                self.assertIn(b'"api_version"', reader.read(length))
+                status, _, body = read_response(reader)
+                self.assertEqual(status, b"HTTP/1.1 200 OK\r\n")
+                self.assertIn(b'"api_version"', body)
 
     def test_a_request_that_is_not_http_is_a_400_and_the_connection_closes(self):
         c = self.raw_connection()

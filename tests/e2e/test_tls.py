@@ -11,7 +11,7 @@ import tempfile
 import unittest
 import urllib.request
 
-from harness import Server, wait_for
+from harness import Server, read_response, wait_for
 from sinks import SmtpSink, make_certs
 
 ADMIN = os.path.join(os.path.dirname(os.environ.get("HERALDD", "heraldd")), "herald-admin")
@@ -59,15 +59,9 @@ class TlsTest(unittest.TestCase):
         reader = c.makefile("rb")
         for _ in range(2):  # two requests on one kept-alive connection
             c.sendall(b"GET /pulp/api/v2/status/ HTTP/1.1\r\nHost: x\r\n\r\n")
-            self.assertEqual(reader.readline(), b"HTTP/1.1 200 OK\r\n")
-            length = 0
-            while True:
-                line = reader.readline()
-                if line == b"\r\n":
-                    break
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            self.assertIn(b'"api_version"', reader.read(length))
+            status, _, body = read_response(reader)
+            self.assertEqual(status, b"HTTP/1.1 200 OK\r\n")
+            self.assertIn(b'"api_version"', body)
         server.proc.send_signal(signal.SIGTERM)
         # Well inside the 10 s keep-alive wait the idle connection would otherwise hold.
         self.assertEqual(server.proc.wait(5), 0)
