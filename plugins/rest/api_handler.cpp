@@ -17,47 +17,22 @@ api_answer plain(int status, std::string body) {
     return a;
 }
 
-sdk::reply too_large(std::size_t limit) {
-    return {413, json{{"code", "HLD0002"},
-                      {"message", "The request body is larger than server.max_body_bytes (" + std::to_string(limit) +
-                                      " bytes)"},
-                      {"data", {{"max_body_bytes", limit}}},
-                      {"extra", json::object()},
-                      {"sub_errors", json::array()}}
-                     .dump()};
+/// A coded error as the host gives them, for the answers the plugin makes itself.
+sdk::reply coded(int status, const char* code, const std::string& message, json data = json::object()) {
+    return {status, json{{"code", code},
+                         {"message", message},
+                         {"data", std::move(data)},
+                         {"extra", json::object()},
+                         {"sub_errors", json::array()}}
+                        .dump()};
 }
 
-sdk::reply internal(const std::string& what) {
-    return {500, json{{"code", "PLP0000"}, {"message", what}, {"data", json::object()}, {"extra", json::object()},
-                      {"sub_errors", json::array()}}
-                     .dump()};
+api_answer error(const std::string& method, const std::string& uri, const sdk::reply& r) {
+    return plain(r.status, pulp_error_body(r.status, r.json(), uri, method).dump());
 }
 
-}  // namespace
-
-api_answer api_handler::overloaded(const std::string& method, const std::string& uri) const {
-    api_request req;
-    req.method = method;
-    req.uri = uri;
-    api_answer a = error(req, {503, json{{"code", "HLD0003"},
-                                         {"message", "The server is overloaded: server.max_queued requests are "
-                                                     "already waiting for a thread; retry later"},
-                                         {"data", json::object()},
-                                         {"extra", json::object()},
-                                         {"sub_errors", json::array()}}
-                                        .dump()});
-    a.headers.emplace_back("Retry-After", "1");
-    return a;
-}
-
-std::string api_handler::path_of(const std::string& uri) { return Poco::URI(uri).getPath(); }
-
-api_answer api_handler::error(const api_request& req, const sdk::reply& r) const {
-    return plain(r.status, pulp_error_body(r.status, r.json(), req.uri, req.method).dump());
-}
-
-api_answer api_handler::answer_of(const api_request& req, const sdk::reply& out) const {
-    if (!out.ok()) return error(req, out);
+api_answer answer_of(const std::string& method, const std::string& uri, const sdk::reply& out) {
+    if (!out.ok()) return error(method, uri, out);
     api_answer a = plain(out.status, out.body);
     if (out.status == 201) {
         // Pulp's generate_redirect_response: Location is the new resource's _href.
@@ -66,6 +41,19 @@ api_answer api_handler::answer_of(const api_request& req, const sdk::reply& out)
     }
     return a;
 }
+
+}  // namespace
+
+api_answer api_handler::overloaded(const std::string& method, const std::string& uri) const {
+    api_answer a = error(method, uri,
+                         coded(503, "HLD0003",
+                               "The server is overloaded: server.max_queued requests are already waiting for a "
+                               "thread; retry later"));
+    a.headers.emplace_back("Retry-After", "1");
+    return a;
+}
+
+std::string api_handler::path_of(const std::string& uri) { return Poco::URI(uri).getPath(); }
 
 sdk::reply api_handler::call(const api_request& req, const route& r) const {
     const std::string& body = req.body;
@@ -94,19 +82,16 @@ void api_handler::handle(const api_request& req, const route& r, const answer_fn
         if (!respond(req, r, a)) {
             if (r.what == endpoint::fire_event && async_fire) {
                 // The answer may come after the caller's request is gone: it keeps what it needs.
-                host_.fire_event_async(req.body, [this, uri = req.uri, method = req.method, answer](sdk::reply out) {
-                    api_request shape;
-                    shape.uri = uri;
-                    shape.method = method;
-                    answer(answer_of(shape, out));
+                host_.fire_event_async(req.body, [uri = req.uri, method = req.method, answer](sdk::reply out) {
+                    answer(answer_of(method, uri, out));
                 });
                 return;
             }
-            a = answer_of(req, call(req, r));
+            a = answer_of(req.method, req.uri, call(req, r));
         }
     } catch (const std::exception& e) {
         host_.log(sdk::log_level::error, "rest", "request " + req.method + " " + req.uri + " failed: " + e.what());
-        a = error(req, internal(e.what()));
+        a = error(req.method, req.uri, coded(500, "PLP0000", e.what()));
     }
     answer(std::move(a));
 }
@@ -124,22 +109,20 @@ bool api_handler::respond(const api_request& req, const route& r, api_answer& a)
     if (r.needs_auth) {
         sdk::reply auth = host_.authorize(req.authorization, r.resource_path, r.operation);
         if (!auth.ok()) {
-            a = error(req, auth);
+            a = error(req.method, req.uri, auth);
             return true;
         }
     }
     if (req.body_too_large) {
-        a = error(req, too_large(settings_.max_body_bytes));
+        const std::size_t limit = settings_.max_body_bytes;
+        a = error(req.method, req.uri,
+                  coded(413, "HLD0002",
+                        "The request body is larger than server.max_body_bytes (" + std::to_string(limit) + " bytes)",
+                        {{"max_body_bytes", limit}}));
         a.close = true;  // the rest of the body is not read
         return true;
     }
     return false;
-}
-
-api_answer api_handler::handle(const api_request& req) const {
-    api_answer out;
-    handle(req, resolve(req.method, path_of(req.uri)), [&out](api_answer a) { out = std::move(a); }, false);
-    return out;
 }
 
 }  // namespace herald::rest

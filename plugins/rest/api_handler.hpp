@@ -28,9 +28,6 @@ public:
     /// durable (or at once when it is refused). `r` is resolve(req.method, path of req.uri).
     void handle(const api_request& req, const route& r, const answer_fn& answer, bool async_fire) const;
 
-    /// The same, routing it first and firing synchronously.
-    api_answer handle(const api_request& req) const;
-
     /// 503 in Pulp's error shape, with Retry-After: every worker is busy and the queue is full.
     api_answer overloaded(const std::string& method, const std::string& uri) const;
 
@@ -41,8 +38,6 @@ private:
     /// The answers given before the host is called — route, authorization, body size — into
     /// `a`; false when the request passed them all.
     bool respond(const api_request& req, const route& r, api_answer& a) const;
-    api_answer error(const api_request& req, const sdk::reply& r) const;
-    api_answer answer_of(const api_request& req, const sdk::reply& out) const;
     sdk::reply call(const api_request& req, const route& r) const;
 
     sdk::host host_;

@@ -186,15 +186,22 @@ void event_loop::on_event(int fd, std::uint32_t events) {
     if (events & EPOLLERR) return close(c);
     if (events & EPOLLOUT) {
         if (!send_pending(c)) return;
-        if (!serve(c)) return;  // requests held back while answers were unsent
-        update_interest(c);
+        if (!serve_next(c)) return;  // requests held back while answers were unsent
     }
     if (events & (EPOLLIN | EPOLLHUP)) {
         if (!read_all(c)) return;
-        if (!serve(c)) return;
-        if (c.peer_closed && !c.busy && c.out.empty()) return close(c);
-        update_interest(c);
+        serve_next(c);
     }
+}
+
+bool event_loop::serve_next(connection& c) {
+    if (!serve(c)) return false;
+    if (c.peer_closed && !c.busy && c.out.empty()) {  // the client is gone and owed nothing
+        close(c);
+        return false;
+    }
+    update_interest(c);
+    return true;
 }
 
 bool event_loop::read_all(connection& c) {
@@ -334,28 +341,22 @@ void event_loop::finish_all() {
     for (auto& d : done) finish(d);
 }
 
-bool event_loop::finish(completion& done) {
+void event_loop::finish(completion& done) {
     --outstanding_;
     if (done.cheap) {
         if (cheap_credentials_.size() >= 1024) cheap_credentials_.clear();  // bounded, whoever sends what
         cheap_credentials_.insert(done.credential);
     }
     auto it = connections_.find(done.fd);
-    if (it == connections_.end() || it->second->serial != done.serial) return false;  // closed meanwhile
+    if (it == connections_.end() || it->second->serial != done.serial) return;  // closed meanwhile
     connection& c = *it->second;
     c.busy = false;
     c.active = clock::now();  // the keep-alive wait starts with the answer
     const bool keep = c.keep_alive && !done.answer.close && !c.close_after_write && !c.peer_closed && !stopping_;
     c.out += render_answer(done.answer, c.version, keep, settings_.server);
     if (!keep) c.close_after_write = true;
-    if (!send_pending(c)) return false;
-    if (!serve(c)) return false;  // requests pipelined behind this one
-    if (c.peer_closed && !c.busy && c.out.empty()) {
-        close(c);
-        return false;
-    }
-    update_interest(c);
-    return true;
+    if (!send_pending(c)) return;
+    serve_next(c);  // requests pipelined behind this one
 }
 
 bool event_loop::send_pending(connection& c) {

@@ -65,10 +65,13 @@ private:
     void on_event(int fd, std::uint32_t events);
     bool read_all(connection& c);
     bool serve(connection& c);
+    /// serve(), then close a connection whose client is gone and owed nothing, else watch it
+    /// for what it needs next; false when it was closed.
+    bool serve_next(connection& c);
     void dispatch(connection& c, const request_head& h, std::string body, bool too_large);
     void post(completion c);
     void finish_all();
-    bool finish(completion& done);
+    void finish(completion& done);
     bool send_pending(connection& c);
     bool refuse(connection& c, int status, const std::string& why);
     void update_interest(connection& c);

@@ -18,7 +18,8 @@ public:
     worker_pool(const worker_pool&) = delete;
     worker_pool& operator=(const worker_pool&) = delete;
 
-    /// Queues `job`; false when `max_queued` jobs are already waiting.
+    /// Queues `job`; false when `max_queued` jobs are already waiting (checked, then queued: with
+    /// several loops queuing at once the bound may be passed by one job per loop).
     bool run(std::function<void()> job);
     /// Finishes the queued jobs, then joins the threads.
     void stop();

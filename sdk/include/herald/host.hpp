@@ -94,7 +94,7 @@ public:
 
 private:
     reply take(herald_reply* r) const { return take(api_, r); }
-    static reply take(const herald_host_api* api_, herald_reply* r) {
+    static reply take(const herald_host_api* api, herald_reply* r) {
         reply out;
         if (r == nullptr) {
             out.status = 500;
@@ -103,7 +103,7 @@ private:
         }
         out.status = r->status;
         if (r->body != nullptr) out.body.assign(r->body, r->body_len);
-        api_->free_reply(api_->ctx, r);
+        api->free_reply(api->ctx, r);
         return out;
     }
 
