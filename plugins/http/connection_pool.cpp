@@ -1,12 +1,9 @@
 #include "connection_pool.hpp"
 
-#include "coalescing_session.hpp"
-
-#include <Poco/Net/HTTPSClientSession.h>
-
 namespace herald::http {
 
 Poco::Net::Context::Ptr connection_pool::context_for(const std::string& ca_path) {
+    std::lock_guard lock(mutex_);
     auto it = contexts_.find(ca_path);
     if (it != contexts_.end()) return it->second;
     // Verification is always on: VERIFY_RELAXED on a client verifies the server's chain, and
@@ -17,42 +14,32 @@ Poco::Net::Context::Ptr connection_pool::context_for(const std::string& ca_path)
     return ctx;
 }
 
-std::unique_ptr<Poco::Net::HTTPClientSession> connection_pool::open(const destination& d) {
-    std::unique_ptr<Poco::Net::HTTPClientSession> s;
-    if (d.scheme == "https")
-        s = std::make_unique<coalescing_session<Poco::Net::HTTPSClientSession>>(d.host, d.port, context_for(d.ca_path));
-    else
-        s = std::make_unique<coalescing_session<Poco::Net::HTTPClientSession>>(d.host, d.port);
-    s->setKeepAlive(true);  // POCO sessions close after each exchange unless told otherwise
-    return s;
-}
-
-std::unique_ptr<Poco::Net::HTTPClientSession> connection_pool::acquire(const destination& d,
-                                                                       std::chrono::milliseconds wait, bool& reused) {
+connection_pool::lease connection_pool::acquire(const destination& d, std::chrono::milliseconds wait) {
     std::unique_lock lock(mutex_);
     auto& s = slots_[d.key()];
-    if (!freed_.wait_for(lock, wait, [&] { return !s.idle.empty() || s.in_use < max_; })) return nullptr;
+    lease l;
+    if (!freed_.wait_for(lock, wait, [&] { return !s.idle.empty() || s.in_use < max_; })) return l;
     ++s.in_use;
+    l.granted = true;
     if (!s.idle.empty()) {
-        auto session = std::move(s.idle.back());
+        l.idle = std::move(s.idle.back());
         s.idle.pop_back();
-        reused = true;
-        return session;
     }
-    reused = false;
-    return open(d);
+    return l;
 }
 
-void connection_pool::release(const destination& d, std::unique_ptr<Poco::Net::HTTPClientSession> session,
-                              bool reusable) {
+std::unique_ptr<webhook_connection> connection_pool::open(const destination& d, std::chrono::milliseconds timeout) {
+    return std::make_unique<webhook_connection>(d, d.scheme == "https" ? context_for(d.ca_path) : nullptr, timeout);
+}
+
+void connection_pool::release(const destination& d, std::unique_ptr<webhook_connection> c) {
     {
         std::lock_guard lock(mutex_);
         auto& s = slots_[d.key()];
         --s.in_use;
-        if (reusable && session) s.idle.push_back(std::move(session));
+        if (c) s.idle.push_back(std::move(c));
     }
     freed_.notify_one();
 }
-
 
 }  // namespace herald::http

@@ -1,9 +1,10 @@
 #pragma once
-// Keep-alive HTTP(S) sessions reused per destination (scheme, host, port, CA bundle) and bounded
-// per destination, so a burst to one receiver opens at most N connections and a slow receiver
+// Keep-alive connections reused per destination (scheme, host, port, CA bundle) and bounded per
+// destination, so a burst to one receiver opens at most N connections and a slow receiver
 // cannot take every socket.
+#include "webhook_connection.hpp"
+
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPClientSession.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -15,32 +16,27 @@
 
 namespace herald::http {
 
-struct destination {
-    std::string scheme;
-    std::string host;
-    unsigned short port = 0;
-    std::string ca_path;  // "" = the system trust store
-    std::string key() const { return scheme + "://" + host + ":" + std::to_string(port) + "|" + ca_path; }
-};
-
 class connection_pool {
 public:
     explicit connection_pool(std::size_t max_per_destination) : max_(max_per_destination) {}
 
-    /// A session for `d`: an idle kept-alive one when there is one (`reused` = true), else a new
-    /// one. Waits up to `wait` when the destination is at its bound; nullptr if still busy.
-    std::unique_ptr<Poco::Net::HTTPClientSession> acquire(const destination& d, std::chrono::milliseconds wait,
-                                                          bool& reused);
-    /// Returns a session; `reusable` = the exchange completed and the server kept the connection.
-    void release(const destination& d, std::unique_ptr<Poco::Net::HTTPClientSession> s, bool reusable);
-
+    /// A place among `d`'s connections, waiting up to `wait` while all are taken.
+    struct lease {
+        bool granted = false;                      // false: still all taken after `wait`
+        std::unique_ptr<webhook_connection> idle;  // a kept-alive one; null: open() one
+    };
+    lease acquire(const destination& d, std::chrono::milliseconds wait);
+    /// A new connection for a granted lease without an idle one; throws a Poco::Exception that
+    /// says why it could not connect. Connects outside the pool's lock.
+    std::unique_ptr<webhook_connection> open(const destination& d, std::chrono::milliseconds timeout);
+    /// Ends a lease; `c` (null when the exchange failed) is kept for the next request.
+    void release(const destination& d, std::unique_ptr<webhook_connection> c);
 
 private:
     struct slot {
-        std::vector<std::unique_ptr<Poco::Net::HTTPClientSession>> idle;
+        std::vector<std::unique_ptr<webhook_connection>> idle;
         std::size_t in_use = 0;
     };
-    std::unique_ptr<Poco::Net::HTTPClientSession> open(const destination& d);
     Poco::Net::Context::Ptr context_for(const std::string& ca_path);
 
     std::size_t max_;

@@ -68,4 +68,23 @@ webhook_request render_request(const nlohmann::json& config, const std::string& 
     return r;
 }
 
+std::string host_header(const std::string& scheme, const std::string& host, unsigned short port) {
+    std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    const bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
+    if (!default_port) out += ":" + std::to_string(port);
+    return out;
+}
+
+std::string wire_bytes(const webhook_request& r, const std::string& target, const std::string& host) {
+    std::string out;
+    std::size_t size = 64 + target.size() + host.size() + r.body.size();
+    for (const auto& [name, value] : r.headers) size += name.size() + value.size() + 4;
+    out.reserve(size);
+    out.append("POST ").append(target).append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n");
+    for (const auto& [name, value] : r.headers) out.append(name).append(": ").append(value).append("\r\n");
+    out.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n\r\n");
+    out.append(r.body);
+    return out;
+}
+
 }  // namespace herald::http

@@ -5,8 +5,11 @@
 // POCO parses the head (HTTPRequest::read over the buffered bytes) and formats the answer's
 // (HTTPResponse::write), so both sides match what its connection threads do for HTTPS. Its
 // chunked decoder cannot be used: it pulls from a live HTTPSession's socket, and the loop owns
-// the socket and reads only what has arrived. So chunked bodies are decoded here, resumably.
+// the socket and reads only what has arrived. So chunked bodies are decoded resumably, by
+// herald_http1 (plugins/common).
 #include "api_exchange.hpp"
+
+#include <herald_http1/chunked_body.hpp>
 
 #include <Poco/Net/HTTPRequest.h>
 
@@ -32,26 +35,8 @@ enum class head_status { incomplete = 1, complete, bad };
 /// a transfer coding other than chunked, a bad Content-Length).
 head_status parse_head(std::string_view buf, std::size_t max_head_bytes, request_head& out, std::string& why);
 
-/// A chunked body decoded as its bytes arrive: feed() it the connection's buffer from the
-/// body's first byte each time more has come; it resumes where it stopped.
-class chunked_body {
-public:
-    enum class status { incomplete = 1, complete, bad, too_large };
-
-    explicit chunked_body(std::size_t limit) : limit_(limit) {}
-
-    /// `buf` starts at the body's first byte and only ever grows between calls. On `complete`,
-    /// body() is the decoded body and consumed() the bytes it took (trailers included).
-    status feed(std::string_view buf);
-    std::string& body() { return body_; }
-    std::size_t consumed() const { return pos_; }
-
-private:
-    std::size_t limit_;
-    std::size_t pos_ = 0;      // bytes of the buffer taken so far (whole chunks only)
-    bool trailers_ = false;    // past the last chunk, reading trailer lines
-    std::string body_;
-};
+/// Chunked bodies are decoded by the framing library the http plugin reads its answers with.
+using chunked_body = herald::http1::chunked_body;
 
 /// The bytes of `a` as an HTTP response to a request of `version` ("HTTP/1.1"): status line,
 /// Date, Content-Type, Content-Length, Connection and a.headers, then the body.

@@ -1,6 +1,7 @@
 // The http plugin through the real loader against real HTTP and HTTPS receivers on loopback.
 #include "../unit/test_support.hpp"
 #include "http_sink.hpp"
+#include "raw_receiver.hpp"
 #include "test_certs.hpp"
 
 #include <catch2/catch.hpp>
@@ -155,8 +156,7 @@ TEST_CASE("a batch is in flight at once, within the connection bound, each answe
 TEST_CASE("a large document arrives whole and the connection stays usable", "[http]") {
     http_world w;
     test::http_sink sink;
-    // Larger than a socket's send buffer: the header-and-body send (coalescing_session) takes
-    // several writes.
+    // Larger than a socket's send buffer: the request's one send takes several writes.
     const std::string doc = R"({"call_report":null,"event_type":"x","payload":{"blob":")" + std::string(3 << 20, 'b') + "\"}}";
     auto rs = deliver_batch(w, {{"url", sink.url()}}, {"evt-lst"}, doc);
     CHECK(rs.at(0).outcome == HERALD_OUTCOME_OK);
@@ -196,7 +196,52 @@ TEST_CASE("a receiver that is down or too slow means retry", "[http]") {
     slow.respond({200, {}, "late", std::chrono::milliseconds(1500)});
     auto t = w.deliver({{"url", slow.url()}, {"timeout_ms", 200}});
     CHECK(t.outcome == HERALD_OUTCOME_RETRY);
-    CHECK_THAT(t.message, Catch::Contains("Timeout"));
+    CHECK_THAT(t.message, Catch::EndsWith("no whole answer within 200 ms"));
+}
+
+TEST_CASE("answers framed by chunks or by the connection's end are read whole", "[http]") {
+    http_world w;
+    test::raw_receiver chunked([](Poco::Net::StreamSocket& s, int) {
+        while (test::raw_receiver::read_request(s))
+            test::raw_receiver::write(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                         "4\r\nfine\r\n0\r\n\r\n");
+    });
+    for (int i = 0; i < 3; ++i) {
+        const auto r = w.deliver({{"url", chunked.url()}});
+        CHECK(r.outcome == HERALD_OUTCOME_OK);
+        CHECK(r.excerpt == "fine");
+    }
+    CHECK(chunked.connections() == 1);  // a chunked answer leaves the connection reusable
+
+    test::raw_receiver unframed([](Poco::Net::StreamSocket& s, int) {
+        if (test::raw_receiver::read_request(s)) test::raw_receiver::write(s, "HTTP/1.1 410 Gone\r\n\r\nbye");
+    });
+    for (int i = 0; i < 2; ++i) {
+        const auto r = w.deliver({{"url", unframed.url()}});
+        CHECK(r.outcome == HERALD_OUTCOME_GONE);
+        CHECK(r.excerpt == "bye");
+    }
+    CHECK(unframed.connections() == 2);  // read to its end, so not reused
+}
+
+TEST_CASE("a kept-alive connection the receiver closed meanwhile is replaced, the request sent again", "[http]") {
+    http_world w;
+    // Each connection answers one request as if it stayed open, then is closed by the receiver.
+    test::raw_receiver one_shot([](Poco::Net::StreamSocket& s, int) {
+        if (test::raw_receiver::read_request(s)) test::raw_receiver::write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    for (int i = 0; i < 3; ++i) {
+        const auto r = w.deliver({{"url", one_shot.url()}});
+        CHECK(r.outcome == HERALD_OUTCOME_OK);
+        CHECK(r.excerpt == "ok");
+    }
+    CHECK(one_shot.connections() == 3);
+    // A receiver that closes without answering is not tried forever: once more, then retry later.
+    test::raw_receiver mute([](Poco::Net::StreamSocket& s, int) { test::raw_receiver::read_request(s); });
+    const auto r = w.deliver({{"url", mute.url()}});
+    CHECK(r.outcome == HERALD_OUTCOME_RETRY);
+    CHECK_THAT(r.message, Catch::EndsWith("the connection closed without an answer"));
+    CHECK(mute.connections() == 1);  // a fresh connection's silence is not a stale connection's
 }
 
 TEST_CASE("signed deliveries verify with the receiver's copy of the secret", "[http][signing]") {

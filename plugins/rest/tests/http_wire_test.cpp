@@ -1,5 +1,5 @@
-// The event loop's HTTP framing, without sockets: where a head ends, what it says, chunked
-// bodies as they arrive in pieces, and an answer's bytes.
+// The event loop's HTTP framing, without sockets: where a head ends, what it says, and an
+// answer's bytes (chunked bodies: plugins/common/tests).
 #include "http_wire.hpp"
 
 #include <catch2/catch.hpp>
@@ -55,25 +55,6 @@ TEST_CASE("chunked and expect-continue heads are recognised; HTTP/1.0 is not kep
     CHECK(h.expect_continue);
     REQUIRE(parse("GET / HTTP/1.0\r\n\r\n", h, why) == head_status::complete);
     CHECK_FALSE(h.request.getKeepAlive());
-}
-
-TEST_CASE("a chunked body is decoded across pieces, resuming where it stopped", "[wire]") {
-    const std::string wire = "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nTrailer: x\r\n\r\nNEXT";
-    chunked_body body(1024);
-    for (std::size_t n = 0; n < wire.size() - 4; ++n)
-        REQUIRE(body.feed(std::string_view(wire).substr(0, n)) == chunked_body::status::incomplete);
-    REQUIRE(body.feed(wire) == chunked_body::status::complete);
-    CHECK(body.body() == "hello world");
-    CHECK(wire.substr(body.consumed()) == "NEXT");  // a pipelined request after it is left alone
-}
-
-TEST_CASE("a chunked body over the limit or malformed is refused as soon as it shows", "[wire]") {
-    chunked_body big(10);
-    CHECK(big.feed("b\r\n") == chunked_body::status::too_large);  // before the 11 bytes arrive
-    chunked_body bad(100);
-    CHECK(bad.feed("zz\r\n") == chunked_body::status::bad);
-    chunked_body unterminated(100);
-    CHECK(unterminated.feed("2\r\nabXY") == chunked_body::status::bad);  // no CRLF after the data
 }
 
 TEST_CASE("an answer renders as POCO writes it, with its headers and body", "[wire]") {

@@ -1,0 +1,134 @@
+#include "response_reader.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/MemoryStream.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/String.h>
+
+#include <cctype>
+
+namespace herald::http {
+
+namespace {
+
+bool all_digits(const std::string& s) {
+    if (s.empty() || s.size() > 18) return false;
+    for (char c : s)
+        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    return true;
+}
+
+// Transfer-Encoding lists codings in the order applied; the body is framed by chunked only when
+// chunked is the last one (RFC 9112 §6.3), otherwise it runs to the connection's end.
+bool ends_chunked(const std::string& codings) {
+    const auto comma = codings.rfind(',');
+    const std::string last = Poco::trim(comma == std::string::npos ? codings : codings.substr(comma + 1));
+    return Poco::icompare(last, "chunked") == 0;
+}
+
+}  // namespace
+
+response_reader::response_reader(std::size_t max_drain_bytes, std::size_t excerpt_bytes, std::size_t max_head_bytes)
+    : max_drain_(max_drain_bytes), excerpt_bytes_(excerpt_bytes), max_head_(max_head_bytes) {}
+
+response_reader::status response_reader::bad(std::string why) {
+    why_ = std::move(why);
+    return status::bad;
+}
+
+response_reader::status response_reader::feed(std::string_view buf, bool closed) {
+    if (head_end_ == 0) {
+        const status s = read_head(buf, closed);
+        if (s != status::complete) return s;
+    }
+    return read_body(buf, closed);
+}
+
+response_reader::status response_reader::read_head(std::string_view buf, bool closed) {
+    for (;;) {
+        const auto end = buf.find("\r\n\r\n", head_start_);
+        if (end == std::string_view::npos) {
+            if (buf.size() - head_start_ > max_head_)
+                return bad("the answer's head is longer than " + std::to_string(max_head_) + " bytes");
+            if (!closed) return status::incomplete;
+            return bad(buf.size() == head_start_ ? "the connection closed without an answer"
+                                                 : "the connection closed in the middle of the answer's head");
+        }
+        Poco::Net::HTTPResponse head;
+        try {
+            Poco::MemoryInputStream in(buf.data() + head_start_, end + 4 - head_start_);
+            head.read(in);
+        } catch (const Poco::Exception& e) {
+            return bad("the answer's head is malformed: " + e.displayText());
+        }
+        const std::string& version = head.getVersion();
+        if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0)
+            return bad("the answer is not HTTP/1.x ('" + version + "')");
+        const int code = static_cast<int>(head.getStatus());
+        if (code < 100 || code > 999) return bad("the answer's status " + std::to_string(code) + " is not valid");
+        if (code < 200) {  // interim (100 Continue, 103 Early Hints): the real answer follows
+            if (code == 101) return bad("the receiver switched protocols (101) in answer to a POST");
+            head_start_ = end + 4;
+            continue;
+        }
+        head_end_ = end + 4;
+        answer_.status = code;
+        answer_.retry_after = head.get("Retry-After", "");
+        answer_.keep_alive = head.getKeepAlive();
+        if (code == 204 || code == 304) {
+            framing_ = framing::none;
+        } else if (head.has("Transfer-Encoding")) {
+            framing_ = ends_chunked(head.get("Transfer-Encoding")) ? framing::chunked : framing::until_close;
+            if (framing_ == framing::chunked) chunked_.emplace(max_drain_);
+        } else if (head.has("Content-Length")) {
+            const std::string n = Poco::trim(head.get("Content-Length"));
+            if (!all_digits(n)) return bad("the answer's Content-Length '" + n + "' is not a number");
+            framing_ = framing::length;
+            length_ = static_cast<std::size_t>(std::stoull(n));
+        } else {
+            framing_ = framing::until_close;
+        }
+        return status::complete;
+    }
+}
+
+response_reader::status response_reader::read_body(std::string_view buf, bool closed) {
+    const std::string_view body = buf.substr(head_end_);
+    switch (framing_) {
+    case framing::none:
+        return done({}, body.empty());
+    case framing::length:
+        if (length_ > max_drain_) return done(body, false);
+        if (body.size() >= length_) return done(body.substr(0, length_), body.size() == length_);
+        if (closed) return bad("the connection closed before the answer's body was complete");
+        return status::incomplete;
+    case framing::chunked:
+        switch (chunked_->feed(body)) {
+        case herald::http1::chunked_body::status::complete:
+            return done(chunked_->body(), chunked_->consumed() == body.size());
+        case herald::http1::chunked_body::status::too_large:
+            return done(chunked_->body(), false);
+        case herald::http1::chunked_body::status::bad:
+            return bad("the answer's chunked body is malformed");
+        case herald::http1::chunked_body::status::incomplete:
+            break;
+        }
+        if (closed) return bad("the connection closed before the answer's body was complete");
+        return status::incomplete;
+    case framing::until_close:
+        answer_.keep_alive = false;
+        if (closed || body.size() > max_drain_) return done(body, false);
+        return status::incomplete;
+    }
+    return status::incomplete;
+}
+
+// `whole`: the body was read to its end and nothing came after it, so the connection is in a
+// known state and may be reused if the receiver keeps it open.
+response_reader::status response_reader::done(std::string_view body, bool whole) {
+    answer_.excerpt.assign(body.data(), std::min(body.size(), excerpt_bytes_));
+    if (!whole) answer_.keep_alive = false;
+    return status::complete;
+}
+
+}  // namespace herald::http

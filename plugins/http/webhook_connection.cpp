@@ -1,0 +1,104 @@
+#include "webhook_connection.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/SocketAddress.h>
+
+namespace herald::http {
+
+namespace {
+
+Poco::Timespan span(std::chrono::milliseconds ms) {
+    return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+}
+
+Poco::Net::StreamSocket connect(const destination& d, const Poco::Net::Context::Ptr& tls,
+                                std::chrono::milliseconds timeout) {
+    const Poco::Net::SocketAddress address(d.host, d.port);
+    if (!tls) {
+        Poco::Net::StreamSocket s;
+        s.connect(address, span(timeout));
+        return s;
+    }
+    Poco::Net::SecureStreamSocket s(tls);
+    s.setPeerHostName(d.host);  // SNI, and the name the certificate must carry
+    s.connect(address, span(timeout));  // the handshake and verification happen here
+    return s;
+}
+
+}  // namespace
+
+webhook_connection::webhook_connection(const destination& d, const Poco::Net::Context::Ptr& tls,
+                                       std::chrono::milliseconds timeout)
+    : socket_(connect(d, tls, timeout)) {
+    socket_.setNoDelay(true);  // a request is one write; waiting to coalesce it only adds latency
+}
+
+void webhook_connection::set_timeouts(std::chrono::milliseconds timeout) {
+    if (timeout == applied_) return;  // a listener's requests all carry the same: set once
+    socket_.setSendTimeout(span(timeout));
+    socket_.setReceiveTimeout(span(timeout));
+    applied_ = timeout;
+}
+
+bool webhook_connection::send(const std::string& request, std::chrono::milliseconds timeout, exchange_error& error) {
+    try {
+        set_timeouts(timeout);
+        std::size_t sent = 0;
+        while (sent < request.size()) {
+            const int n = socket_.sendBytes(request.data() + sent, static_cast<int>(request.size() - sent));
+            if (n <= 0) throw Poco::Net::ConnectionResetException("the receiver stopped taking data");
+            sent += static_cast<std::size_t>(n);
+        }
+        return true;
+    } catch (const Poco::TimeoutException&) {
+        error = {"sending the request timed out after " + std::to_string(timeout.count()) + " ms", false};
+    } catch (const Poco::Net::ConnectionResetException& e) {
+        error = {e.displayText(), true};
+    } catch (const Poco::Net::ConnectionAbortedException& e) {
+        error = {e.displayText(), true};
+    } catch (const Poco::Exception& e) {
+        error = {e.displayText(), false};
+    }
+    return false;
+}
+
+bool webhook_connection::receive(std::chrono::milliseconds timeout, webhook_answer& answer, exchange_error& error) {
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + timeout;
+    response_reader reader;
+    buffer_.clear();
+    char chunk[16384];
+    try {
+        set_timeouts(timeout);
+        for (;;) {
+            const int n = socket_.receiveBytes(chunk, sizeof chunk);
+            if (n > 0) buffer_.append(chunk, static_cast<std::size_t>(n));
+            switch (reader.feed(buffer_, n <= 0)) {
+            case response_reader::status::complete:
+                answer = std::move(reader.answer());
+                return true;
+            case response_reader::status::bad:
+                error = {reader.why(), n <= 0 && buffer_.empty()};
+                return false;
+            case response_reader::status::incomplete:
+                break;
+            }
+            // The socket's timeout bounds each read; a receiver that trickles bytes is held to
+            // the whole answer's deadline by shortening it for the reads that remain.
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+            if (left.count() <= 0) throw Poco::TimeoutException();
+            if (left < applied_) set_timeouts(left);
+        }
+    } catch (const Poco::TimeoutException&) {
+        error = {"no whole answer within " + std::to_string(timeout.count()) + " ms", false};
+    } catch (const Poco::Net::ConnectionResetException& e) {
+        error = {e.displayText(), buffer_.empty()};
+    } catch (const Poco::Exception& e) {
+        error = {e.displayText(), false};
+    }
+    return false;
+}
+
+}  // namespace herald::http
