@@ -45,3 +45,17 @@ TEST_CASE("extra headers are added but cannot replace Herald's own", "[http][ren
     CHECK(r.header("Content-Type") == "application/json");
     CHECK(r.header("webhook-signature").empty());
 }
+
+TEST_CASE("the request goes on the wire as one buffer: request line, Host, headers, length, body", "[http][render]") {
+    auto r = render_request({{"url", "http://h:8080/p?q=1"}, {"headers", {{"X-Env", "prod"}}}}, k_doc, "d", 1, "ua");
+    const std::string wire = wire_bytes(r, "/p?q=1", host_header("http", "h", 8080));
+    CHECK(wire == "POST /p?q=1 HTTP/1.1\r\nHost: h:8080\r\nContent-Type: application/json\r\nUser-Agent: ua\r\n"
+                  "X-Env: prod\r\nContent-Length: " + std::to_string(k_doc.size()) + "\r\n\r\n" + k_doc);
+}
+
+TEST_CASE("the Host header leaves out the scheme's default port and brackets IPv6", "[http][render]") {
+    CHECK(host_header("http", "example.com", 80) == "example.com");
+    CHECK(host_header("https", "example.com", 443) == "example.com");
+    CHECK(host_header("https", "example.com", 80) == "example.com:80");
+    CHECK(host_header("http", "::1", 8080) == "[::1]:8080");
+}
