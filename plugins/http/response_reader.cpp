@@ -1,22 +1,16 @@
 #include "response_reader.hpp"
 
+#include <herald_http1/content_length.hpp>
+
 #include <Poco/Exception.h>
 #include <Poco/MemoryStream.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/String.h>
 
-#include <cctype>
 
 namespace herald::http {
 
 namespace {
-
-bool all_digits(const std::string& s) {
-    if (s.empty() || s.size() > 18) return false;
-    for (char c : s)
-        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-    return true;
-}
 
 // Transfer-Encoding lists codings in the order applied; the body is framed by chunked only when
 // chunked is the last one (RFC 9112 §6.3), otherwise it runs to the connection's end.
@@ -81,10 +75,10 @@ response_reader::status response_reader::read_head(std::string_view buf, bool cl
             framing_ = ends_chunked(head.get("Transfer-Encoding")) ? framing::chunked : framing::until_close;
             if (framing_ == framing::chunked) chunked_.emplace(max_drain_);
         } else if (head.has("Content-Length")) {
-            const std::string n = Poco::trim(head.get("Content-Length"));
-            if (!all_digits(n)) return bad("the answer's Content-Length '" + n + "' is not a number");
+            const auto n = herald::http1::parse_content_length(head.get("Content-Length"));
+            if (!n) return bad("the answer's Content-Length '" + head.get("Content-Length") + "' is not a number");
             framing_ = framing::length;
-            length_ = static_cast<std::size_t>(std::stoull(n));
+            length_ = static_cast<std::size_t>(*n);
         } else {
             framing_ = framing::until_close;
         }

@@ -1,24 +1,19 @@
 #include "http_wire.hpp"
 
+#include <herald_http1/content_length.hpp>
+
 #include <Poco/MemoryStream.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
 
-#include <cctype>
 #include <sstream>
 
 namespace herald::rest {
 
 namespace {
 
-bool all_digits(const std::string& s) {
-    if (s.empty() || s.size() > 18) return false;
-    for (char c : s)
-        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-    return true;
-}
 
 }  // namespace
 
@@ -56,12 +51,12 @@ head_status parse_head(std::string_view buf, std::size_t max_head_bytes, request
         }
         out.chunked = true;
     } else if (out.request.has("Content-Length")) {
-        const std::string n = Poco::trim(out.request.get("Content-Length"));
-        if (!all_digits(n)) {
-            why = "bad Content-Length '" + n + "'";
+const auto n = herald::http1::parse_content_length(out.request.get("Content-Length"));
+        if (!n) {
+            why = "bad Content-Length '" + out.request.get("Content-Length") + "'";
             return head_status::bad;
         }
-        out.content_length = std::stoull(n);
+        out.content_length = *n;
     }
     out.expect_continue = Poco::icompare(out.request.get("Expect", ""), "100-continue") == 0;
     return head_status::complete;

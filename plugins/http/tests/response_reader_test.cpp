@@ -16,25 +16,27 @@ status feed_in_pieces(response_reader& r, const std::string& wire) {
     return r.feed(wire, false);
 }
 
+void check_answer(const webhook_answer& a, int status, const std::string& excerpt, bool keep_alive) {
+    CHECK(a.status == status);
+    CHECK(a.excerpt == excerpt);
+    CHECK(a.keep_alive == keep_alive);
+}
+
 }  // namespace
 
 TEST_CASE("a Content-Length answer is complete at its last byte and keeps the connection", "[http][wire]") {
     response_reader r;
     REQUIRE(feed_in_pieces(r, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nRetry-After: 7\r\n\r\nhello") ==
             status::complete);
-    CHECK(r.answer().status == 200);
-    CHECK(r.answer().excerpt == "hello");
+    check_answer(r.answer(), 200, "hello", true);
     CHECK(r.answer().retry_after == "7");
-    CHECK(r.answer().keep_alive);
 }
 
 TEST_CASE("a chunked answer is decoded; Connection: close and HTTP/1.0 end the connection", "[http][wire]") {
     response_reader chunked;
     REQUIRE(feed_in_pieces(chunked, "HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n"
                                     "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n") == status::complete);
-    CHECK(chunked.answer().status == 202);
-    CHECK(chunked.answer().excerpt == "abcde");
-    CHECK(chunked.answer().keep_alive);
+    check_answer(chunked.answer(), 202, "abcde", true);
 
     response_reader close;
     REQUIRE(close.feed("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", false) ==
@@ -50,18 +52,14 @@ TEST_CASE("an answer without length runs to the connection's end", "[http][wire]
     const std::string wire = "HTTP/1.1 500 Oops\r\n\r\nsomething broke";
     CHECK(r.feed(wire, false) == status::incomplete);
     REQUIRE(r.feed(wire, true) == status::complete);
-    CHECK(r.answer().status == 500);
-    CHECK(r.answer().excerpt == "something broke");
-    CHECK_FALSE(r.answer().keep_alive);
+    check_answer(r.answer(), 500, "something broke", false);
 }
 
 TEST_CASE("interim 1xx answers are skipped; 204 has no body", "[http][wire]") {
     response_reader r;
     REQUIRE(feed_in_pieces(r, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
                               "HTTP/1.1 204 No Content\r\n\r\n") == status::complete);
-    CHECK(r.answer().status == 204);
-    CHECK(r.answer().excerpt.empty());
-    CHECK(r.answer().keep_alive);
+    check_answer(r.answer(), 204, "", true);
 }
 
 TEST_CASE("only the body's start is kept; a body over the drain bound is not waited for", "[http][wire]") {
