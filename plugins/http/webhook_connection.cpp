@@ -54,12 +54,10 @@ bool webhook_connection::send(const std::string& request, std::chrono::milliseco
         return true;
     } catch (const Poco::TimeoutException&) {
         error = {"sending the request timed out after " + std::to_string(timeout.count()) + " ms", false};
-    } catch (const Poco::Net::ConnectionResetException& e) {
-        error = {e.displayText(), true};
-    } catch (const Poco::Net::ConnectionAbortedException& e) {
-        error = {e.displayText(), true};
     } catch (const Poco::Exception& e) {
-        error = {e.displayText(), false};
+        // Reset, aborted, broken pipe (POCO has no class of its own for EPIPE): no answer can
+        // have come, so on a kept-alive connection it may be the receiver's close meanwhile.
+        error = {e.displayText(), true};
     }
     return false;
 }
