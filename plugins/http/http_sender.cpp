@@ -64,13 +64,13 @@ std::vector<delivery_result> http_sender::send_all(const std::vector<outgoing>& 
                                                   ": " + why);
     };
     // An exchange that failed: its connection is dropped; a kept-alive one the receiver had closed
-    // meanwhile gets the request once more, on a fresh connection, next round.
+    // meanwhile gets the request once more next round, on whatever connection the pool gives then
+    // (another idle one if it has one, else a new one).
     auto failed = [&](exchange& x, const exchange_error& e, std::vector<exchange>& next) {
         pool_.release(*x.where, nullptr);
         x.connection.reset();
         if (x.reused && !x.second_try && e.lost_before_answer) {
             x.second_try = true;
-            x.reused = false;
             next.push_back(std::move(x));
             return;
         }

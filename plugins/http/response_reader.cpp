@@ -7,7 +7,6 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/String.h>
 
-
 namespace herald::http {
 
 namespace {
