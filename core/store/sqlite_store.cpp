@@ -124,7 +124,13 @@ sqlite_store::sqlite_store(const std::string& path)
     // WAL + NORMAL is durable across a process crash (kill -9); only an OS crash can lose the
     // last transactions, which is the trade every WAL database makes for commit speed.
     db_.exec("PRAGMA synchronous=NORMAL");
-    db_.exec("PRAGMA foreign_keys=ON");
+    // The tables declare their references (events ← deliveries ← attempts) but this connection
+    // does not check them on every write: the write path keeps them by construction — an event
+    // and its deliveries are inserted in one transaction, an attempt only for a delivery already
+    // committed, and no delivery or event is ever deleted — and checking cost two b-tree
+    // lookups per delivery on the one committer thread, 5-8 % of heraldd's CPU in P1 (RESULTS.md
+    // item 31). Tests run PRAGMA foreign_key_check over what the store wrote instead.
+    db_.exec("PRAGMA foreign_keys=OFF");
     db_.setBusyTimeout(5000);
     migrate();
     // Checkpoints happen on a thread of their own (wal_checkpointer.hpp), not inside commits.

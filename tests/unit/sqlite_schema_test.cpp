@@ -68,6 +68,80 @@ TEST_CASE("a layout-1 database is upgraded in place and keeps its rows", "[store
     CHECK_FALSE(fk.executeStep());  // every reference still resolves
 }
 
+TEST_CASE("a layout-2 database gets its listener index rebuilt ascending and keeps its rows", "[store]") {
+    herald::test::temp_dir dir;
+    const std::string path = (dir.path / "h.db").string();
+    {
+        sqlite_store current(path);  // writes layout 3; turned back into layout 2 below
+        event_record e{"e1", "x", "x", "{}", 5};
+        delivery_record d;
+        d.id = "e1-l1";
+        d.event_id = "e1";
+        d.listener_id = "l1";
+        event_with_deliveries item{e, {d}};
+        outbox_change fire;
+        fire.fire = &item;
+        current.write_outbox({&fire});
+    }
+    {
+        SQLite::Database old(path, SQLite::OPEN_READWRITE);
+        old.exec("DROP INDEX deliveries_by_listener; "
+                 "CREATE INDEX deliveries_by_listener ON deliveries(listener_id, created_ms DESC); "
+                 "PRAGMA user_version=2");
+    }
+    sqlite_store db(path);
+    long long total = 0;
+    delivery_filter by_listener;
+    by_listener.listener_id = "l1";
+    REQUIRE(db.find_deliveries(by_listener, 10, 0, total).size() == 1);
+    SQLite::Database check(path, SQLite::OPEN_READONLY);
+    CHECK(check.execAndGet("PRAGMA user_version").getInt() == 3);
+    CHECK(check.execAndGet("SELECT sql FROM sqlite_master WHERE name = 'deliveries_by_listener'").getString().find(
+              "DESC") == std::string::npos);
+    // Newest first for one listener is a backward walk of the index, with no sort step.
+    SQLite::Statement plan(check, "EXPLAIN QUERY PLAN SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id "
+                                  "WHERE d.listener_id = 'l1' ORDER BY d.created_ms DESC, d.id DESC");
+    std::string steps;
+    while (plan.executeStep()) steps += plan.getColumn(3).getString() + "; ";
+    CHECK_THAT(steps, Catch::Contains("deliveries_by_listener"));
+    CHECK_THAT(steps, !Catch::Contains("TEMP B-TREE"));
+}
+
+TEST_CASE("what the store writes keeps every reference, though the writes do not check them", "[store]") {
+    herald::test::temp_dir dir;
+    const std::string path = (dir.path / "h.db").string();
+    {
+        sqlite_store db(path);
+        event_record e{"e1", "x", "x", "{}", 5};
+        delivery_record a, b;
+        a.id = "e1-l1";
+        b.id = "e1-system";
+        a.event_id = b.event_id = "e1";
+        a.listener_id = "l1";
+        event_with_deliveries item{e, {a, b}};
+        outbox_change fire;
+        fire.fire = &item;
+        db.write_outbox({&fire});
+        outbox_change attempts;
+        for (const auto& d : item.second) {
+            attempt_record at;
+            at.delivery_id = d.id;
+            at.attempt = 1;
+            at.outcome = "ok";
+            delivery_record after = d;
+            after.state = delivery_state::delivered;
+            after.attempts = 1;
+            attempts.attempts.emplace_back(at, after);
+        }
+        db.write_outbox({&attempts});
+        REQUIRE(db.attempts_of_delivery("e1-l1").size() == 1);
+    }
+    SQLite::Database check(path, SQLite::OPEN_READONLY);
+    SQLite::Statement fk(check, "PRAGMA foreign_key_check");
+    CHECK_FALSE(fk.executeStep());
+    CHECK(check.execAndGet("SELECT COUNT(*) FROM attempts").getInt() == 2);
+}
+
 TEST_CASE("the deliveries of an event are exactly that event's, however ids sort", "[store]") {
     herald::test::temp_dir dir;
     sqlite_store db((dir.path / "h.db").string());
