@@ -133,8 +133,10 @@ sqlite_store::sqlite_store(const std::string& path)
     db_.exec("PRAGMA foreign_keys=OFF");
     db_.setBusyTimeout(5000);
     migrate();
-    // Checkpoints happen on a thread of their own (wal_checkpointer.hpp), not inside commits.
+    // Checkpoints happen on a thread of their own (wal_checkpointer.hpp), not inside commits,
+    // except the short one that lets the WAL start over (wal_rewinder.hpp).
     db_.exec("PRAGMA wal_autocheckpoint=0");
+    rewinder_ = std::make_unique<wal_rewinder>(db_.getHandle());
     db_.exec("PRAGMA journal_size_limit=67108864");  // a WAL grown by a burst shrinks back to 64 MiB
     checkpointer_ = std::make_unique<wal_checkpointer>(path_, std::chrono::milliseconds(250), [](const std::string& why) {
         if (auto log = spdlog::get("herald")) log->warn("{}", why);
@@ -233,6 +235,7 @@ void sqlite_store::write_outbox(const std::vector<const outbox_change*>& batch) 
         for (const auto& a : change->attempts) insert_attempt(a);
     }
     tx.commit();
+    rewinder_->after_commit();
 }
 
 void sqlite_store::insert_fire(const event_with_deliveries& fire) {

@@ -1,6 +1,7 @@
 #pragma once
 #include "store/store.hpp"
 #include "store/wal_checkpointer.hpp"
+#include "store/wal_rewinder.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -55,6 +56,7 @@ private:
     std::string path_;
     std::mutex mutex_;
     SQLite::Database db_;
+    std::unique_ptr<wal_rewinder> rewinder_;  // after the pragmas: wal_autocheckpoint resets its hook
     std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;  // after db_: destroyed first
     std::unique_ptr<wal_checkpointer> checkpointer_;  // last: stops before the connection closes
 };
