@@ -230,39 +230,47 @@ void sqlite_store::disable_listener(const std::string& id, const std::string& re
 void sqlite_store::write_outbox(const std::vector<const outbox_change*>& batch) {
     std::lock_guard lock(mutex_);
     SQLite::Transaction tx(db_);
+    // Looked up once per commit, not per row: cached() finds a statement by its SQL text.
+    const hot_writes w{cached("INSERT INTO events VALUES (?, ?, ?, ?, ?)"),
+                       cached("INSERT INTO deliveries (id, event_id, listener_id, state, attempts, next_attempt_ms, "
+                              "last_message, updated_ms, notifier_type_id, config, created_ms) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                       cached("INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                       cached("UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, "
+                              "last_message = ?, updated_ms = ? WHERE id = ?")};
     for (const auto* change : batch) {
-        if (change->fire) insert_fire(*change->fire);
-        for (const auto& a : change->attempts) insert_attempt(a);
+        if (change->fire) insert_fire(*change->fire, w);
+        for (const auto& a : change->attempts) insert_attempt(a, w);
     }
     tx.commit();
     rewinder_->after_commit();
 }
 
-void sqlite_store::insert_fire(const event_with_deliveries& fire) {
-    SQLite::Statement& ev = cached("INSERT INTO events VALUES (?, ?, ?, ?, ?)");
-    SQLite::Statement& d = cached("INSERT INTO deliveries (id, event_id, listener_id, state, attempts, next_attempt_ms, "
-                                  "last_message, updated_ms, notifier_type_id, config, created_ms) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+// The rows are bound without copies (bindNoCopy): they outlive the statement's step, and every
+// use binds every parameter afresh.
+void sqlite_store::insert_fire(const event_with_deliveries& fire, const hot_writes& w) {
+    SQLite::Statement& ev = w.event;
+    SQLite::Statement& d = w.delivery;
     const auto& [e, deliveries] = fire;
     reset_after ev_done{ev};
-    ev.bind(1, e.id);
-    ev.bind(2, e.event_type);
-    ev.bind(3, e.canonical_type);
-    ev.bind(4, e.document);
+    ev.bindNoCopy(1, e.id);
+    ev.bindNoCopy(2, e.event_type);
+    ev.bindNoCopy(3, e.canonical_type);
+    ev.bindNoCopy(4, e.document);
     ev.bind(5, static_cast<int64_t>(e.fired_ms));
     ev.exec();
     for (const auto& r : deliveries) {
         reset_after d_done{d};
-        d.bind(1, r.id);
-        d.bind(2, r.event_id);
-        d.bind(3, r.listener_id);
-        d.bind(4, r.state);
+        d.bindNoCopy(1, r.id);
+        d.bindNoCopy(2, r.event_id);
+        d.bindNoCopy(3, r.listener_id);
+        d.bindNoCopy(4, r.state);
         d.bind(5, r.attempts);
         d.bind(6, static_cast<int64_t>(r.next_attempt_ms));
-        d.bind(7, r.last_message);
+        d.bindNoCopy(7, r.last_message);
         d.bind(8, static_cast<int64_t>(r.updated_ms));
-        d.bind(9, r.notifier_type_id);
-        d.bind(10, r.config);
+        d.bindNoCopy(9, r.notifier_type_id);
+        d.bindNoCopy(10, r.config);
         d.bind(11, static_cast<int64_t>(r.created_ms));
         d.exec();
     }
@@ -307,30 +315,29 @@ std::vector<attempt_record> sqlite_store::attempts_of_delivery(const std::string
     return out;
 }
 
-void sqlite_store::insert_attempt(const attempt_with_state& attempt) {
-    SQLite::Statement& ins = cached("INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    SQLite::Statement& upd = cached("UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, "
-                                    "last_message = ?, updated_ms = ? WHERE id = ?");
+void sqlite_store::insert_attempt(const attempt_with_state& attempt, const hot_writes& w) {
+    SQLite::Statement& ins = w.attempt;
+    SQLite::Statement& upd = w.settle;
     const auto& [a, d] = attempt;
     {
         reset_after done{ins};
-        ins.bind(1, a.delivery_id);
+        ins.bindNoCopy(1, a.delivery_id);
         ins.bind(2, a.attempt);
         ins.bind(3, static_cast<int64_t>(a.started_ms));
         ins.bind(4, static_cast<int64_t>(a.duration_ms));
-        ins.bind(5, a.outcome);
+        ins.bindNoCopy(5, a.outcome);
         ins.bind(6, a.status_code);
-        ins.bind(7, a.message);
-        ins.bind(8, a.response_excerpt);
+        ins.bindNoCopy(7, a.message);
+        ins.bindNoCopy(8, a.response_excerpt);
         ins.exec();
     }
     reset_after done{upd};
-    upd.bind(1, d.state);
+    upd.bindNoCopy(1, d.state);
     upd.bind(2, d.attempts);
     upd.bind(3, static_cast<int64_t>(d.next_attempt_ms));
-    upd.bind(4, d.last_message);
+    upd.bindNoCopy(4, d.last_message);
     upd.bind(5, static_cast<int64_t>(d.updated_ms));
-    upd.bind(6, d.id);
+    upd.bindNoCopy(6, d.id);
     upd.exec();
 }
 

@@ -50,8 +50,15 @@ private:
     long long count_locked(const where_clause& w);  // mutex_ held
     void migrate();
     SQLite::Statement& cached(const std::string& sql);
-    void insert_fire(const event_with_deliveries& fire);       // mutex_ held, in a transaction
-    void insert_attempt(const attempt_with_state& attempt);  // mutex_ held, in a transaction
+    /// The statements every fire and attempt runs (mutex_ held, in a transaction).
+    struct hot_writes {
+        SQLite::Statement& event;
+        SQLite::Statement& delivery;
+        SQLite::Statement& attempt;
+        SQLite::Statement& settle;  // the delivery's new state after an attempt
+    };
+    void insert_fire(const event_with_deliveries& fire, const hot_writes& w);
+    void insert_attempt(const attempt_with_state& attempt, const hot_writes& w);
 
     std::string path_;
     std::mutex mutex_;

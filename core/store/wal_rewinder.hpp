@@ -10,7 +10,7 @@
 // starts the log over. It never waits — a checkpoint already running elsewhere makes it return,
 // to try again after the next commit — and it copies little, since the background checkpointer
 // has copied most of the log by then; what it adds to a commit is that copy and the two syncs
-// of a checkpoint. In P1 it took 6-20 % off heraldd's CPU per delivery (RESULTS.md item 33).
+// of a checkpoint. In P1 it took 6-21 % off heraldd's CPU per delivery (RESULTS.md item 33).
 #include <sqlite3.h>
 
 namespace herald::core {
