@@ -42,4 +42,13 @@ void connection_pool::release(const destination& d, std::unique_ptr<webhook_conn
     freed_.notify_one();
 }
 
+void connection_pool::drop_idle(const destination& d) {
+    std::vector<std::unique_ptr<webhook_connection>> dropped;
+    {
+        std::lock_guard lock(mutex_);
+        dropped.swap(slots_[d.key()].idle);
+    }
+    // Closed here, outside the lock: a TLS connection's close writes to its socket.
+}
+
 }  // namespace herald::http

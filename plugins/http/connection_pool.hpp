@@ -31,6 +31,10 @@ public:
     std::unique_ptr<webhook_connection> open(const destination& d, std::chrono::milliseconds timeout);
     /// Ends a lease; `c` (null when the exchange failed) is kept for the next request.
     void release(const destination& d, std::unique_ptr<webhook_connection> c);
+    /// Closes `d`'s idle connections: one of them turned out closed by the receiver, and the
+    /// others, kept alive alongside it, most likely are too (the receiver restarted, or its idle
+    /// timeout ran out for all of them).
+    void drop_idle(const destination& d);
 
 private:
     struct slot {

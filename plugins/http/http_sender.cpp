@@ -64,11 +64,14 @@ std::vector<delivery_result> http_sender::send_all(const std::vector<outgoing>& 
                                                   ": " + why);
     };
     // An exchange that failed: its connection is dropped; a kept-alive one the receiver had closed
-    // meanwhile gets the request once more next round, on whatever connection the pool gives then
-    // (another idle one if it has one, else a new one).
+    // meanwhile gets the request once more next round. The destination's other idle connections
+    // go with it — kept alive alongside the stale one, they are most likely stale too, and a
+    // resend on one of them would fail the same way — so the resend gets a fresh connection, or
+    // one that this batch has just used.
     auto failed = [&](exchange& x, const exchange_error& e, std::vector<exchange>& next) {
         pool_.release(*x.where, nullptr);
         x.connection.reset();
+        if (x.reused && e.lost_before_answer) pool_.drop_idle(*x.where);
         if (x.reused && !x.second_try && e.lost_before_answer) {
             x.second_try = true;
             next.push_back(std::move(x));

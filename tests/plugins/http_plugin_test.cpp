@@ -244,6 +244,23 @@ TEST_CASE("a kept-alive connection the receiver closed meanwhile is replaced, th
     CHECK(mute.connections() == 1);  // a fresh connection's silence is not a stale connection's
 }
 
+TEST_CASE("after a receiver's restart no request is lost to a second stale connection", "[http]") {
+    http_world w;  // at most 2 connections per destination
+    // Every connection answers one request, then the receiver closes it: to the client, a pool
+    // of kept-alive connections all gone stale at once, as after the receiver restarts.
+    test::raw_receiver restarting([](Poco::Net::StreamSocket& s, int) {
+        if (test::raw_receiver::read_request(s)) test::raw_receiver::write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    const json cfg{{"url", restarting.url()}};
+    for (const auto& r : deliver_batch(w, cfg, {"d0", "d1"})) REQUIRE(r.outcome == HERALD_OUTCOME_OK);
+    REQUIRE(restarting.connections() == 2);  // both now idle in the pool, both closed by the receiver
+    // The first stale one fails; the resend must not go to the other stale one.
+    const auto r = w.deliver(cfg);
+    CHECK(r.outcome == HERALD_OUTCOME_OK);
+    CHECK(r.excerpt == "ok");
+    CHECK(restarting.connections() == 3);
+}
+
 TEST_CASE("signed deliveries verify with the receiver's copy of the secret", "[http][signing]") {
     http_world w;
     test::http_sink sink;
