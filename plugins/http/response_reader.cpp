@@ -40,9 +40,11 @@ response_reader::status response_reader::feed(std::string_view buf, bool closed)
 response_reader::status response_reader::read_head(std::string_view buf, bool closed) {
     for (;;) {
         const auto end = buf.find("\r\n\r\n", head_start_);
+        // Over the bound whether its end has come yet or not (a head may arrive in one read).
+        const std::size_t head_bytes = (end == std::string_view::npos ? buf.size() : end + 4) - head_start_;
+        if (head_bytes > max_head_)
+            return bad("the answer's head is longer than " + std::to_string(max_head_) + " bytes");
         if (end == std::string_view::npos) {
-            if (buf.size() - head_start_ > max_head_)
-                return bad("the answer's head is longer than " + std::to_string(max_head_) + " bytes");
             if (!closed) return status::incomplete;
             return bad(buf.size() == head_start_ ? "the connection closed without an answer"
                                                  : "the connection closed in the middle of the answer's head");

@@ -98,4 +98,8 @@ TEST_CASE("broken answers are bad, with the reason", "[http][wire]") {
     CHECK_THAT(why("garbage\r\n\r\n", false), Catch::StartsWith("the answer's head is malformed"));
     response_reader small(1 << 20, 4096, 16);
     CHECK(small.feed("HTTP/1.1 200 OK\r\nX-Long: 0123456789\r\n", false) == status::bad);
+    // The bound holds also when the whole over-long head arrives in one read.
+    response_reader whole(1 << 20, 4096, 16);
+    REQUIRE(whole.feed("HTTP/1.1 200 OK\r\nX-Long: 0123456789\r\n\r\n", false) == status::bad);
+    CHECK(whole.why() == "the answer's head is longer than 16 bytes");
 }
