@@ -3,6 +3,7 @@
 #include "delivery/settle.hpp"
 
 #include "util/object_id.hpp"
+#include "util/thread_name.hpp"
 
 #include <chrono>
 #include <map>
@@ -33,7 +34,10 @@ dispatcher::dispatcher(store& db, outbox_writer& writer, plugin_registry& plugin
       policy_(settings_.retry_schedule_ms, settings_.max_retry_after_ms),
       on_gone_(std::move(on_gone)),
       log_(std::move(log)) {
-    for (int i = 0; i < settings_.workers; ++i) workers_.emplace_back([this] { work(); });
+    for (int i = 0; i < settings_.workers; ++i) workers_.emplace_back([this] {
+            name_this_thread("herald-deliver");
+            work();
+        });
 }
 
 dispatcher::~dispatcher() { stop(); }

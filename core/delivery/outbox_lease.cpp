@@ -2,6 +2,7 @@
 
 #include "util/iso8601.hpp"
 #include "util/object_id.hpp"
+#include "util/thread_name.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -36,7 +37,10 @@ outbox_lease::outbox_lease(store& db, long long duration_ms, std::shared_ptr<spd
     if (!db_.acquire_lease(holder_, now, now + duration_ms_, &outbox_lease::is_dead, current))
         throw std::runtime_error("the database is in use by another heraldd (" + current +
                                  "); two servers must not deliver from one SQLite outbox");
-    thread_ = std::thread([this] { renew_loop(); });
+    thread_ = std::thread([this] {
+        name_this_thread("herald-lease");
+        renew_loop();
+    });
 }
 
 outbox_lease::~outbox_lease() {

@@ -1,4 +1,5 @@
 #include "plugins/plugin_watcher.hpp"
+#include "util/thread_name.hpp"
 
 #include <Poco/Delegate.h>
 #include <Poco/DirectoryWatcher.h>
@@ -24,7 +25,10 @@ plugin_watcher::plugin_watcher(plugin_registry& registry, std::filesystem::path 
         watcher_->itemModified += Poco::delegate(this, &plugin_watcher::on_change);
         watcher_->itemMovedTo += Poco::delegate(this, &plugin_watcher::on_change);
     }
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        name_this_thread("herald-watch");
+        run();
+    });
 }
 
 plugin_watcher::~plugin_watcher() {

@@ -15,6 +15,8 @@
 // than its producers slows them instead of growing memory without bound. enqueue() tells its
 // callback the outcome and is not counted in that backlog: its callers bound themselves (a
 // connection has one request in flight).
+#include "util/thread_name.hpp"
+
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -146,7 +148,10 @@ private:
     /// Queues a posted or enqueued slot for the committer, starting it the first time. Called
     /// with the lock held.
     void hand_over(std::shared_ptr<slot> owned) {
-        if (!committer_.joinable()) committer_ = std::thread([this] { run_committer(); });
+        if (!committer_.joinable()) committer_ = std::thread([this] {
+            name_this_thread("herald-commit");
+            run_committer();
+        });
         queue_.push_back(std::move(owned));
         if (!committing_) work_.notify_one();
     }

@@ -1,4 +1,5 @@
 #include "store/wal_checkpointer.hpp"
+#include "util/thread_name.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -9,7 +10,10 @@ namespace herald::core {
 
 wal_checkpointer::wal_checkpointer(std::string path, std::chrono::milliseconds interval,
                                    std::function<void(const std::string&)> on_error)
-    : path_(std::move(path)), interval_(interval), on_error_(std::move(on_error)), thread_([this] { run(); }) {}
+    : path_(std::move(path)), interval_(interval), on_error_(std::move(on_error)), thread_([this] {
+          name_this_thread("herald-ckpt");
+          run();
+      }) {}
 
 wal_checkpointer::~wal_checkpointer() {
     {

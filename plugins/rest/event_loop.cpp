@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -94,6 +95,7 @@ void event_loop::join() {
 }
 
 void event_loop::run() {
+    pthread_setname_np(pthread_self(), "rest-loop");  // as heraldd's own threads are named
     epoll_event events[256];
     auto last_sweep = clock::now();
     for (;;) {

@@ -34,6 +34,17 @@ class CommandLineTest(unittest.TestCase):
         for opt in ("--config", "--set", "--check-config", "--list-plugins", "--describe-plugin", "--hash-password"):
             self.assertIn(opt, r.stdout)
 
+    def test_threads_are_named_for_what_they_do(self):
+        self.server.start()
+        # The committer starts with the first write it is handed.
+        self.assertEqual(self.server.post("event_reports/", {"event_type": "repo.sync.finish"}).status, 202)
+        names = set()
+        for tid in os.listdir("/proc/%d/task" % self.server.proc.pid):
+            with open("/proc/%d/task/%s/comm" % (self.server.proc.pid, tid)) as f:
+                names.add(f.read().strip())
+        for expected in ("herald-commit", "herald-deliver", "herald-ckpt", "herald-lease", "rest-loop", "rest-worker"):
+            self.assertIn(expected, names)
+
     def test_bad_command_line_exits_2(self):
         self.assertEqual(run("--no-such-option").returncode, 2)
         self.assertEqual(run("--log-level", "loud").returncode, 2)
