@@ -235,9 +235,13 @@ void sqlite_store::write_outbox(const std::vector<const outbox_change*>& batch) 
                        cached("INSERT INTO deliveries (id, event_id, listener_id, state, attempts, next_attempt_ms, "
                               "last_message, updated_ms, notifier_type_id, config, created_ms) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                       cached("INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                       cached("UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, "
-                              "last_message = ?, updated_ms = ? WHERE id = ?")};
+                       cached("INSERT OR REPLACE INTO attempts SELECT id, attempts, latest_started_ms, "
+                              "latest_duration_ms, latest_outcome, latest_status_code, latest_message, "
+                              "latest_response_excerpt FROM deliveries WHERE id = ? AND latest_outcome != '' "
+                              "AND attempts != ?"),
+                       cached("UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?, last_message = ?, "
+                              "updated_ms = ?, latest_started_ms = ?, latest_duration_ms = ?, latest_outcome = ?, "
+                              "latest_status_code = ?, latest_message = ?, latest_response_excerpt = ? WHERE id = ?")};
     for (const auto* change : batch) {
         if (change->fire) insert_fire(*change->fire, w);
         for (const auto& a : change->attempts) insert_attempt(a, w);
@@ -302,8 +306,13 @@ std::vector<delivery_record> sqlite_store::deliveries_of_event(const std::string
 
 std::vector<attempt_record> sqlite_store::attempts_of_delivery(const std::string& delivery_id) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement& q = cached("SELECT delivery_id, attempt, started_ms, duration_ms, outcome, status_code, message, "
-                                   "response_excerpt FROM attempts WHERE delivery_id = ? ORDER BY attempt");
+    // The earlier attempts, then the latest from the delivery's row (layout 4, sqlite_schema.cpp).
+    SQLite::Statement& q = cached(
+        "SELECT delivery_id, attempt, started_ms, duration_ms, outcome, status_code, message, response_excerpt "
+        "FROM attempts WHERE delivery_id = ?1 "
+        "UNION ALL SELECT id, attempts, latest_started_ms, latest_duration_ms, latest_outcome, latest_status_code, "
+        "latest_message, latest_response_excerpt FROM deliveries WHERE id = ?1 AND latest_outcome != '' "
+        "ORDER BY 2");
     reset_after done{q};
     q.bind(1, delivery_id);
     std::vector<attempt_record> out;
@@ -315,21 +324,19 @@ std::vector<attempt_record> sqlite_store::attempts_of_delivery(const std::string
     return out;
 }
 
+// The attempt goes into its delivery's row; the attempt it replaces there, if any, moves to
+// `attempts` first (a first attempt has none). An attempt with the number of the one in the row
+// — a redelivery requested while that attempt was running — takes its place, as a replaced row
+// of `attempts` once did.
 void sqlite_store::insert_attempt(const attempt_with_state& attempt, const hot_writes& w) {
-    SQLite::Statement& ins = w.attempt;
+    SQLite::Statement& keep = w.keep_previous;
     SQLite::Statement& upd = w.settle;
     const auto& [a, d] = attempt;
-    {
-        reset_after done{ins};
-        ins.bindNoCopy(1, a.delivery_id);
-        ins.bind(2, a.attempt);
-        ins.bind(3, static_cast<int64_t>(a.started_ms));
-        ins.bind(4, static_cast<int64_t>(a.duration_ms));
-        ins.bindNoCopy(5, a.outcome);
-        ins.bind(6, a.status_code);
-        ins.bindNoCopy(7, a.message);
-        ins.bindNoCopy(8, a.response_excerpt);
-        ins.exec();
+    if (a.attempt > 1) {
+        reset_after done{keep};
+        keep.bindNoCopy(1, a.delivery_id);
+        keep.bind(2, a.attempt);
+        keep.exec();
     }
     reset_after done{upd};
     upd.bindNoCopy(1, d.state);
@@ -337,7 +344,13 @@ void sqlite_store::insert_attempt(const attempt_with_state& attempt, const hot_w
     upd.bind(3, static_cast<int64_t>(d.next_attempt_ms));
     upd.bindNoCopy(4, d.last_message);
     upd.bind(5, static_cast<int64_t>(d.updated_ms));
-    upd.bindNoCopy(6, d.id);
+    upd.bind(6, static_cast<int64_t>(a.started_ms));
+    upd.bind(7, static_cast<int64_t>(a.duration_ms));
+    upd.bindNoCopy(8, a.outcome);
+    upd.bind(9, a.status_code);
+    upd.bindNoCopy(10, a.message);
+    upd.bindNoCopy(11, a.response_excerpt);
+    upd.bindNoCopy(12, a.delivery_id);
     upd.exec();
 }
 

@@ -54,8 +54,8 @@ private:
     struct hot_writes {
         SQLite::Statement& event;
         SQLite::Statement& delivery;
-        SQLite::Statement& attempt;
-        SQLite::Statement& settle;  // the delivery's new state after an attempt
+        SQLite::Statement& keep_previous;  // moves the attempt in a delivery's row to `attempts`
+        SQLite::Statement& settle;         // the delivery's new state and latest attempt
     };
     void insert_fire(const event_with_deliveries& fire, const hot_writes& w);
     void insert_attempt(const attempt_with_state& attempt, const hot_writes& w);

@@ -36,7 +36,120 @@ INSERT INTO deliveries VALUES ('e1-l1', 'e1', 'l1', 'pending', 1, 9, 'HTTP 503',
 INSERT INTO attempts VALUES ('e1-l1', 1, 6, 2, 'retry', 503, 'HTTP 503', 'busy');
 )sql";
 
+/// Turns a database this build wrote back into layout 2 or 3, as those Herald versions left it.
+void downgrade(const std::string& path, int version) {
+    SQLite::Database old(path, SQLite::OPEN_READWRITE);
+    for (const char* column : {"latest_started_ms", "latest_duration_ms", "latest_outcome", "latest_status_code",
+                               "latest_message", "latest_response_excerpt"})
+        old.exec(std::string("ALTER TABLE deliveries DROP COLUMN ") + column);
+    if (version == 2)
+        old.exec("DROP INDEX deliveries_by_listener; "
+                 "CREATE INDEX deliveries_by_listener ON deliveries(listener_id, created_ms DESC)");
+    old.exec("PRAGMA user_version=" + std::to_string(version));
+}
+
+/// Writes an event with one delivery per listener id ("e1-<listener>").
+void fire(sqlite_store& db, const std::vector<std::string>& listeners) {
+    event_record e{"e1", "x", "x", "{}", 5};
+    std::vector<delivery_record> ds;
+    for (const auto& l : listeners) {
+        delivery_record& d = ds.emplace_back();
+        d.id = "e1-" + l;
+        d.event_id = "e1";
+        d.listener_id = l;
+    }
+    event_with_deliveries item{e, ds};
+    outbox_change change;
+    change.fire = &item;
+    db.write_outbox({&change});
+}
+
+/// Attempt `n` of `delivery_id`, with its outcome and excerpt, and the delivery's state after it.
+attempt_with_state attempt(const std::string& delivery_id, int n, const std::string& outcome, int status,
+                           const std::string& excerpt) {
+    attempt_record a;
+    a.delivery_id = delivery_id;
+    a.attempt = n;
+    a.started_ms = 100 * n;
+    a.duration_ms = n;
+    a.outcome = outcome;
+    a.status_code = status;
+    a.message = "HTTP " + std::to_string(status);
+    a.response_excerpt = excerpt;
+    delivery_record d;
+    d.id = delivery_id;
+    d.event_id = "e1";
+    d.state = outcome == "ok" ? delivery_state::delivered : delivery_state::pending;
+    d.attempts = n;
+    d.last_message = a.message;
+    return {a, d};
+}
+
+void record(sqlite_store& db, std::vector<attempt_with_state> attempts) {
+    outbox_change change;
+    change.attempts = std::move(attempts);
+    db.write_outbox({&change});
+}
+
 }  // namespace
+
+TEST_CASE("a delivery's latest attempt lives in its row, the earlier ones in attempts", "[store]") {
+    herald::test::temp_dir dir;
+    const std::string path = (dir.path / "h.db").string();
+    sqlite_store db(path);
+    fire(db, {"l1", "l2"});
+    record(db, {attempt("e1-l1", 1, "retry", 503, "busy"), attempt("e1-l2", 1, "ok", 200, "fine")});
+    // Two attempts of one delivery in one commit: the first is moved aside before the second.
+    record(db, {attempt("e1-l1", 2, "retry", 502, "gateway"), attempt("e1-l1", 3, "ok", 200, "done")});
+    auto as = db.attempts_of_delivery("e1-l1");
+    REQUIRE(as.size() == 3);
+    for (int i = 0; i < 3; ++i) CHECK(as[i].attempt == i + 1);
+    CHECK(as[0].response_excerpt == "busy");
+    CHECK(as[1].status_code == 502);
+    CHECK(as[1].message == "HTTP 502");
+    CHECK(as[2].outcome == "ok");
+    CHECK(as[2].response_excerpt == "done");
+    CHECK(as[2].started_ms == 300);
+    CHECK(as[2].duration_ms == 3);
+    auto one = db.attempts_of_delivery("e1-l2");
+    REQUIRE(one.size() == 1);
+    CHECK(one[0].response_excerpt == "fine");
+    // An attempt numbered like the one in the row (a redelivery asked for while it ran) takes
+    // its place instead of adding a fourth.
+    record(db, {attempt("e1-l1", 3, "ok", 200, "again")});
+    as = db.attempts_of_delivery("e1-l1");
+    REQUIRE(as.size() == 3);
+    CHECK(as[2].response_excerpt == "again");
+    SQLite::Database check(path, SQLite::OPEN_READONLY);
+    CHECK(check.execAndGet("SELECT COUNT(*) FROM attempts").getInt() == 2);  // only e1-l1's earlier two
+    SQLite::Statement fk(check, "PRAGMA foreign_key_check");
+    CHECK_FALSE(fk.executeStep());  // the moved attempts still name their delivery
+}
+
+TEST_CASE("a layout-3 database keeps its attempts, and new ones follow them", "[store]") {
+    herald::test::temp_dir dir;
+    const std::string path = (dir.path / "h.db").string();
+    {
+        sqlite_store current(path);
+        fire(current, {"l1"});
+    }
+    downgrade(path, 3);
+    {
+        SQLite::Database old(path, SQLite::OPEN_READWRITE);  // as layout 3 recorded a first attempt
+        old.exec("INSERT INTO attempts VALUES ('e1-l1', 1, 6, 2, 'retry', 503, 'HTTP 503', 'busy'); "
+                 "UPDATE deliveries SET attempts = 1, last_message = 'HTTP 503' WHERE id = 'e1-l1'");
+    }
+    sqlite_store db(path);
+    auto as = db.attempts_of_delivery("e1-l1");
+    REQUIRE(as.size() == 1);
+    CHECK(as[0].response_excerpt == "busy");
+    record(db, {attempt("e1-l1", 2, "ok", 200, "fine")});
+    as = db.attempts_of_delivery("e1-l1");
+    REQUIRE(as.size() == 2);
+    CHECK(as[0].response_excerpt == "busy");
+    CHECK(as[1].response_excerpt == "fine");
+    CHECK(db.get_delivery("e1-l1")->state == delivery_state::delivered);
+}
 
 TEST_CASE("a layout-1 database is upgraded in place and keeps its rows", "[store]") {
     herald::test::temp_dir dir;
@@ -72,7 +185,7 @@ TEST_CASE("a layout-2 database gets its listener index rebuilt ascending and kee
     herald::test::temp_dir dir;
     const std::string path = (dir.path / "h.db").string();
     {
-        sqlite_store current(path);  // writes layout 3; turned back into layout 2 below
+        sqlite_store current(path);  // this build's layout, turned back into layout 2 below
         event_record e{"e1", "x", "x", "{}", 5};
         delivery_record d;
         d.id = "e1-l1";
@@ -83,19 +196,14 @@ TEST_CASE("a layout-2 database gets its listener index rebuilt ascending and kee
         fire.fire = &item;
         current.write_outbox({&fire});
     }
-    {
-        SQLite::Database old(path, SQLite::OPEN_READWRITE);
-        old.exec("DROP INDEX deliveries_by_listener; "
-                 "CREATE INDEX deliveries_by_listener ON deliveries(listener_id, created_ms DESC); "
-                 "PRAGMA user_version=2");
-    }
+    downgrade(path, 2);
     sqlite_store db(path);
     long long total = 0;
     delivery_filter by_listener;
     by_listener.listener_id = "l1";
     REQUIRE(db.find_deliveries(by_listener, 10, 0, total).size() == 1);
     SQLite::Database check(path, SQLite::OPEN_READONLY);
-    CHECK(check.execAndGet("PRAGMA user_version").getInt() == 3);
+    CHECK(check.execAndGet("PRAGMA user_version").getInt() == k_sqlite_schema_version);
     CHECK(check.execAndGet("SELECT sql FROM sqlite_master WHERE name = 'deliveries_by_listener'").getString().find(
               "DESC") == std::string::npos);
     // Newest first for one listener is a backward walk of the index, with no sort step.
@@ -139,7 +247,7 @@ TEST_CASE("what the store writes keeps every reference, though the writes do not
     SQLite::Database check(path, SQLite::OPEN_READONLY);
     SQLite::Statement fk(check, "PRAGMA foreign_key_check");
     CHECK_FALSE(fk.executeStep());
-    CHECK(check.execAndGet("SELECT COUNT(*) FROM attempts").getInt() == 2);
+    CHECK(check.execAndGet("SELECT COUNT(*) FROM deliveries WHERE latest_outcome = 'ok'").getInt() == 2);
 }
 
 TEST_CASE("the deliveries of an event are exactly that event's, however ids sort", "[store]") {
