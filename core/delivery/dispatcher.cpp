@@ -34,7 +34,8 @@ dispatcher::dispatcher(store& db, outbox_writer& writer, plugin_registry& plugin
       policy_(settings_.retry_schedule_ms, settings_.max_retry_after_ms),
       on_gone_(std::move(on_gone)),
       log_(std::move(log)) {
-    for (int i = 0; i < settings_.workers; ++i) workers_.emplace_back([this] {
+    for (int i = 0; i < settings_.workers; ++i)
+        workers_.emplace_back([this] {
             name_this_thread("herald-deliver");
             work();
         });

@@ -148,10 +148,11 @@ private:
     /// Queues a posted or enqueued slot for the committer, starting it the first time. Called
     /// with the lock held.
     void hand_over(std::shared_ptr<slot> owned) {
-        if (!committer_.joinable()) committer_ = std::thread([this] {
-            name_this_thread("herald-commit");
-            run_committer();
-        });
+        if (!committer_.joinable())
+            committer_ = std::thread([this] {
+                name_this_thread("herald-commit");
+                run_committer();
+            });
         queue_.push_back(std::move(owned));
         if (!committing_) work_.notify_one();
     }

@@ -71,11 +71,13 @@ std::vector<delivery_result> http_sender::send_all(const std::vector<outgoing>& 
     auto failed = [&](exchange& x, const exchange_error& e, std::vector<exchange>& next) {
         pool_.release(*x.where, nullptr);
         x.connection.reset();
-        if (x.reused && e.lost_before_answer) pool_.drop_idle(*x.where);
-        if (x.reused && !x.second_try && e.lost_before_answer) {
-            x.second_try = true;
-            next.push_back(std::move(x));
-            return;
+        if (x.reused && e.lost_before_answer) {
+            pool_.drop_idle(*x.where);
+            if (!x.second_try) {
+                x.second_try = true;
+                next.push_back(std::move(x));
+                return;
+            }
         }
         cannot(x, e.message);
     };

@@ -51,7 +51,7 @@ head_status parse_head(std::string_view buf, std::size_t max_head_bytes, request
         }
         out.chunked = true;
     } else if (out.request.has("Content-Length")) {
-const auto n = herald::http1::parse_content_length(out.request.get("Content-Length"));
+        const auto n = herald::http1::parse_content_length(out.request.get("Content-Length"));
         if (!n) {
             why = "bad Content-Length '" + out.request.get("Content-Length") + "'";
             return head_status::bad;

@@ -20,7 +20,8 @@ struct stop_notification final : Poco::Notification {};
 
 worker_pool::worker_pool(int threads, int max_queued) : max_queued_(max_queued) {
     threads_.reserve(static_cast<std::size_t>(threads));
-    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] {
+    for (int i = 0; i < threads; ++i)
+        threads_.emplace_back([this] {
             pthread_setname_np(pthread_self(), "rest-worker");
             work();
         });

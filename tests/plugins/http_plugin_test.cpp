@@ -213,9 +213,7 @@ TEST_CASE("answers framed by chunks or by the connection's end are read whole", 
     }
     CHECK(chunked.connections() == 1);  // a chunked answer leaves the connection reusable
 
-    test::raw_receiver unframed([](Poco::Net::StreamSocket& s, int) {
-        if (test::raw_receiver::read_request(s)) test::raw_receiver::write(s, "HTTP/1.1 410 Gone\r\n\r\nbye");
-    });
+    test::raw_receiver unframed(test::raw_receiver::answers_once("HTTP/1.1 410 Gone\r\n\r\nbye"));
     for (int i = 0; i < 2; ++i) {
         const auto r = w.deliver({{"url", unframed.url()}});
         CHECK(r.outcome == HERALD_OUTCOME_GONE);
@@ -227,9 +225,7 @@ TEST_CASE("answers framed by chunks or by the connection's end are read whole", 
 TEST_CASE("a kept-alive connection the receiver closed meanwhile is replaced, the request sent again", "[http]") {
     http_world w;
     // Each connection answers one request as if it stayed open, then is closed by the receiver.
-    test::raw_receiver one_shot([](Poco::Net::StreamSocket& s, int) {
-        if (test::raw_receiver::read_request(s)) test::raw_receiver::write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-    });
+    test::raw_receiver one_shot(test::raw_receiver::answers_once("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
     for (int i = 0; i < 3; ++i) {
         const auto r = w.deliver({{"url", one_shot.url()}});
         CHECK(r.outcome == HERALD_OUTCOME_OK);
@@ -248,9 +244,7 @@ TEST_CASE("after a receiver's restart no request is lost to a second stale conne
     http_world w;  // at most 2 connections per destination
     // Every connection answers one request, then the receiver closes it: to the client, a pool
     // of kept-alive connections all gone stale at once, as after the receiver restarts.
-    test::raw_receiver restarting([](Poco::Net::StreamSocket& s, int) {
-        if (test::raw_receiver::read_request(s)) test::raw_receiver::write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-    });
+    test::raw_receiver restarting(test::raw_receiver::answers_once("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
     const json cfg{{"url", restarting.url()}};
     for (const auto& r : deliver_batch(w, cfg, {"d0", "d1"})) REQUIRE(r.outcome == HERALD_OUTCOME_OK);
     REQUIRE(restarting.connections() == 2);  // both now idle in the pool, both closed by the receiver

@@ -56,6 +56,12 @@ public:
     static void write(Poco::Net::StreamSocket& s, const std::string& bytes) {
         s.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
     }
+    /// A `serve` that reads one request, writes `answer`, and returns (the connection closes).
+    static std::function<void(Poco::Net::StreamSocket&, int)> answers_once(std::string answer) {
+        return [answer = std::move(answer)](Poco::Net::StreamSocket& s, int) {
+            if (read_request(s)) write(s, answer);
+        };
+    }
 
 private:
     void accept_all() {
