@@ -2,9 +2,8 @@
 
 #include <herald_http1/content_length.hpp>
 
-#include <Poco/Exception.h>
-#include <Poco/MemoryStream.h>
-#include <Poco/Net/HTTPResponse.h>
+#include <herald_http1/message_head.hpp>
+
 #include <Poco/String.h>
 
 namespace herald::http {
@@ -49,18 +48,16 @@ response_reader::status response_reader::read_head(std::string_view buf, bool cl
             return bad(buf.size() == head_start_ ? "the connection closed without an answer"
                                                  : "the connection closed in the middle of the answer's head");
         }
-        Poco::Net::HTTPResponse head;
-        try {
-            Poco::MemoryInputStream in(buf.data() + head_start_, end + 4 - head_start_);
-            head.read(in);
-        } catch (const Poco::Exception& e) {
-            return bad("the answer's head is malformed: " + e.displayText());
-        }
-        const std::string& version = head.getVersion();
-        if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0)
-            return bad("the answer is not HTTP/1.x ('" + version + "')");
-        const int code = static_cast<int>(head.getStatus());
-        if (code < 100 || code > 999) return bad("the answer's status " + std::to_string(code) + " is not valid");
+        herald::http1::message_head head;
+        if (const std::string why =
+                herald::http1::parse_head(buf.substr(head_start_, end + 4 - head_start_), herald::http1::start_line::response, head);
+            !why.empty())
+            return bad("the answer's head is malformed: " + why);
+        const std::string_view version = head.start[0];
+        if (version != "HTTP/1.1" && version != "HTTP/1.0")
+            return bad("the answer is not HTTP/1.x ('" + std::string(version) + "')");
+        const int code = (head.start[1][0] - '0') * 100 + (head.start[1][1] - '0') * 10 + (head.start[1][2] - '0');
+        if (code < 100) return bad("the answer's status " + std::to_string(code) + " is not valid");
         if (code < 200) {  // interim (100 Continue, 103 Early Hints): the real answer follows
             if (code == 101) return bad("the receiver switched protocols (101) in answer to a POST");
             head_start_ = end + 4;
@@ -68,16 +65,18 @@ response_reader::status response_reader::read_head(std::string_view buf, bool cl
         }
         head_end_ = end + 4;
         answer_.status = code;
-        answer_.retry_after = head.get("Retry-After", "");
-        answer_.keep_alive = head.getKeepAlive();
+        answer_.retry_after = head.get("Retry-After").value_or("");
+        answer_.keep_alive = herald::http1::keeps_alive(head, version);
+        const auto codings = head.combined("Transfer-Encoding");
+        const auto lengths = head.single("Content-Length");
         if (code == 204 || code == 304) {
             framing_ = framing::none;
-        } else if (head.has("Transfer-Encoding")) {
-            framing_ = ends_chunked(head.get("Transfer-Encoding")) ? framing::chunked : framing::until_close;
+        } else if (codings) {
+            framing_ = ends_chunked(*codings) ? framing::chunked : framing::until_close;
             if (framing_ == framing::chunked) chunked_.emplace(max_drain_);
-        } else if (head.has("Content-Length")) {
-            const auto n = herald::http1::parse_content_length(head.get("Content-Length"));
-            if (!n) return bad("the answer's Content-Length '" + head.get("Content-Length") + "' is not a number");
+        } else if (lengths) {
+            const auto n = herald::http1::parse_content_length(*lengths);
+            if (!n) return bad("the answer's Content-Length '" + *lengths + "' is not a number");
             framing_ = framing::length;
             length_ = static_cast<std::size_t>(*n);
         } else {

@@ -1,6 +1,6 @@
 #pragma once
 // A receiver's answer read from the bytes that have come on its connection, without sockets: the
-// head parsed by POCO (HTTPResponse::read over the buffered bytes), the body framed by chunked
+// head parsed in place (herald_http1/message_head.hpp), the body framed by chunked
 // coding, Content-Length or the connection's end (RFC 9112 §6.3). Interim 1xx answers are
 // skipped. The body is drained, up to a bound, so the connection can carry the next request;
 // only its start is kept for the delivery log.

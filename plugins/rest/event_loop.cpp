@@ -286,14 +286,14 @@ bool event_loop::serve(connection& c) {
 
 void event_loop::dispatch(connection& c, const request_head& h, std::string body, bool too_large) {
     api_request req;
-    req.method = h.request.getMethod();
-    req.uri = h.request.getURI();
-    req.authorization = h.request.get("Authorization", "");
+    req.method = h.method;
+    req.uri = h.target;
+    req.authorization = h.authorization;
     req.body = std::move(body);
     req.body_too_large = too_large;
     c.busy = true;
-    c.version = h.request.getVersion();
-    c.keep_alive = h.request.getKeepAlive();
+    c.version = h.version;
+    c.keep_alive = h.keep_alive;
     if (too_large) c.close_after_write = true;  // the rest of the body is not read
 
     const route r = resolve(req.method, api_handler::path_of(req.uri));
@@ -313,7 +313,7 @@ void event_loop::dispatch(connection& c, const request_head& h, std::string body
     }
     auto job = [this, req = std::move(req), r, answer]() { api_.handle(req, r, answer, true); };
     if (!workers_.run(std::move(job))) {
-        answer(api_.overloaded(h.request.getMethod(), h.request.getURI()));
+        answer(api_.overloaded(h.method, h.target));
     }
 }
 

@@ -103,3 +103,26 @@ TEST_CASE("broken answers are bad, with the reason", "[http][wire]") {
     REQUIRE(whole.feed("HTTP/1.1 200 OK\r\nX-Long: 0123456789\r\n\r\n", false) == status::bad);
     CHECK(whole.why() == "the answer's head is longer than 16 bytes");
 }
+
+TEST_CASE("a repeated Content-Length counts once when the copies agree, and is bad when not", "[http][wire]") {
+    response_reader same;
+    REQUIRE(same.feed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nok", false) == status::complete);
+    check_answer(same.answer(), 200, "ok", true);
+    response_reader differ;
+    REQUIRE(differ.feed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok", false) == status::bad);
+    CHECK(differ.why() == "the answer's Content-Length '2, 3' is not a number");
+}
+
+TEST_CASE("header fields are read without regard to case, folded values as one line", "[http][wire]") {
+    response_reader r;
+    REQUIRE(feed_in_pieces(r, "HTTP/1.1 503 Busy\r\nretry-after:\r\n 120\r\nCONNECTION: close\r\ncontent-length: 0\r\n\r\n") ==
+            status::complete);
+    check_answer(r.answer(), 503, "", false);
+    CHECK(r.answer().retry_after == "120");
+}
+
+TEST_CASE("a malformed head says where", "[http][wire]") {
+    response_reader r;
+    REQUIRE(r.feed("HTTP/1.1 200 OK\r\nContent-Length : 0\r\n\r\n", false) == status::bad);
+    CHECK(r.why() == "the answer's head is malformed: the header field on line 2 has whitespace before its colon");
+}
