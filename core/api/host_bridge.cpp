@@ -16,9 +16,9 @@ struct owned_reply {
     std::string body;
 };
 
-herald_reply* to_c(const reply& x) {
+herald_reply* to_c(reply x) {
     auto* o = new owned_reply{};
-    o->body = x.body.dump();
+    o->body = x.rendered.empty() ? x.body.dump() : std::move(x.rendered);
     o->r.status = x.status;
     o->r.body = o->body.c_str();
     o->r.body_len = o->body.size();
@@ -85,10 +85,10 @@ host_bridge::host_bridge(std::shared_ptr<spdlog::logger> log) : log_(std::move(l
     api_.fire_event_async = [](void* ctx, const char* body, std::size_t n, void (*done)(void*, herald_reply*),
                                void* user) {
         auto& me = self(ctx);
-        auto answer = [&me, done, user](const reply& r) {
+        auto answer = [&me, done, user](reply r) {
             herald_reply* c = nullptr;
             try {
-                c = to_c(r);
+                c = to_c(std::move(r));
             } catch (const std::exception& e) {
                 me.log_->error("cannot answer a fire: {}", e.what());
             }

@@ -274,8 +274,12 @@ void dispatcher::attempt_batch(std::vector<delivery_job>& jobs, const target& t)
         else
             log_->warn("[{}] event {} attempt {}: {} — {}", source, d.event_id, a.attempt, a.outcome, a.message);
         if (results[i].outcome == HERALD_OUTCOME_GONE && !gone) gone = a.message;
-        done[i].second = d;
-        if (retry) again.push_back(std::move(jobs[i]));
+        if (retry) {
+            done[i].second = d;
+            again.push_back(std::move(jobs[i]));
+        } else {
+            done[i].second = std::move(d);  // the job is finished with: its strings move on
+        }
     }
     std::vector<std::string> ids;
     ids.reserve(n);

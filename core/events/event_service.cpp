@@ -25,8 +25,8 @@ std::shared_ptr<event_with_deliveries> event_service::prepare_fire(const std::st
         err = invalid_properties({"event_type"}, "unknown event type '" + type.get<std::string>() + "'; allowed: " + allowed);
         return nullptr;
     }
-    json payload = req.value("payload", json::object());
-    if (payload.is_null()) payload = json::object();
+    const auto given = req.find("payload");
+    const bool no_payload = given == req.end() || given->is_null();
     json call_report = req.value("call_report", json());
     if (!call_report.is_null() && !call_report.is_object()) {
         err = invalid_properties({"call_report"}, "call_report must be an object or null");
@@ -46,7 +46,10 @@ std::shared_ptr<event_with_deliveries> event_service::prepare_fire(const std::st
     e.id = new_object_id();
     e.event_type = type.get<std::string>();
     e.canonical_type = *canonical;
-    e.document = json{{"event_type", *canonical}, {"payload", payload}, {"call_report", call_report}}.dump();
+    // Written out as dump() would write {"call_report", "event_type", "payload"} (keys in order),
+    // without copying the payload into a new object first: it is most of the document.
+    e.document = R"({"call_report":)" + call_report.dump() + R"(,"event_type":)" + json(*canonical).dump() +
+                 R"(,"payload":)" + (no_payload ? std::string("{}") : given->dump()) + "}";
     e.fired_ms = now_ms();
 
     auto listeners = routes_.match(*canonical);
@@ -64,20 +67,19 @@ std::shared_ptr<event_with_deliveries> event_service::prepare_fire(const std::st
 
 reply event_service::accepted(event_with_deliveries& fired) {
     auto& [e, deliveries] = fired;
-    json matched = json::array();
-    for (const auto& d : deliveries) matched.push_back(d.listener_id);
+    // Rendered as nlohmann would dump the object (keys in order, compact), without building it.
+    const auto quoted = [](const std::string& s) { return json(s).dump(); };
+    std::string body = R"({"_href":"/pulp/api/v2/event_reports/)" + e.id + R"(/","event_type":)" + quoted(e.event_type) +
+                       R"(,"fired_at":")" + iso8601(e.fired_ms) + R"(","id":)" + quoted(e.id) + R"(,"matched_listeners":[)";
+    for (std::size_t i = 0; i < deliveries.size(); ++i) body += (i ? "," : "") + quoted(deliveries[i].listener_id);
+    body += "]}";
     auto document = std::make_shared<const std::string>(std::move(e.document));  // committed: no longer needed
     std::vector<delivery_job> jobs;
     jobs.reserve(deliveries.size());
     for (auto& d : deliveries) jobs.push_back({std::move(d), e.canonical_type, document, e.fired_ms});
     delivery_.submit(std::move(jobs));
-
-    return {202,
-            {{"id", e.id},
-             {"_href", "/pulp/api/v2/event_reports/" + e.id + "/"},
-             {"event_type", e.event_type},
-             {"fired_at", iso8601(e.fired_ms)},
-             {"matched_listeners", matched}}};
+    reply r{202, {}, std::move(body)};
+    return r;
 }
 
 reply event_service::fire(const std::string& body) {

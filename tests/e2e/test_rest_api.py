@@ -179,6 +179,11 @@ class RestApiTest(unittest.TestCase):
         self.assertEqual(r.status, 202, r.raw)
         self.assertEqual(sorted(r.json["matched_listeners"]), sorted([n1, n2, star]))
         self.assertEqual(r.json["_href"], "/pulp/api/v2/event_reports/%s/" % r.json["id"])
+        # The 202 is rendered without building a json object: the same fields as the report's.
+        self.assertEqual(set(r.json), {"_href", "event_type", "fired_at", "id", "matched_listeners"})
+        self.assertEqual(r.json["event_type"], "repo.sync.start")
+        report = self.server.get("event_reports/%s/" % r.json["id"]).json
+        self.assertEqual(r.json["fired_at"], report["fired_at"])
         got = wait_for(lambda: len(read_jsonl(self.out)) == 3 and read_jsonl(self.out), what="3 deliveries")
         self.assertEqual(sorted(d["listener_id"] for d in got), sorted([n1, n2, star]))
         self.assertNotIn(n3, [d["listener_id"] for d in got])
