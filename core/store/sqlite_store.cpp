@@ -1,6 +1,7 @@
 #include "store/sqlite_store.hpp"
 
 #include "store/sqlite_schema.hpp"
+#include "store/wal_write_combiner.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -119,7 +120,8 @@ const std::string& configured(const std::string& path) {
 // NOMUTEX: every use of the connection already holds mutex_, so SQLite's own per-call locking
 // (the FULLMUTEX mode) would only lock twice.
 sqlite_store::sqlite_store(const std::string& path)
-    : path_(configured(path)), db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX) {
+    : path_(configured(path)), db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, 0,
+          wal_write_combining_vfs()) {
     db_.exec("PRAGMA journal_mode=WAL");
     // WAL + NORMAL is durable across a process crash (kill -9); only an OS crash can lose the
     // last transactions, which is the trade every WAL database makes for commit speed.
