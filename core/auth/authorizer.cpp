@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 namespace herald::core {
@@ -88,12 +89,12 @@ bool authorizer::permitted(const std::string& login, const std::string& path, he
 bool authorizer::check_password(const std::string& login, const user& u, const std::string& password) {
     const std::string key = cache_key(login, password, u.password_hash);
     std::shared_future<bool> pending;
-    std::promise<bool> mine;
+    std::optional<std::promise<bool>> mine;  // made only on a miss: every fire passes through here
     {
         std::lock_guard lock(cache_mutex_);
         if (verified_.count(key)) return true;
         if (auto it = verifying_.find(key); it != verifying_.end()) pending = it->second;
-        else verifying_.emplace(key, mine.get_future().share());
+        else verifying_.emplace(key, mine.emplace().get_future().share());
     }
     if (pending.valid()) return pending.get();  // another request is verifying these credentials
     const bool ok = verify_password(password, u.password_hash);
@@ -102,7 +103,7 @@ bool authorizer::check_password(const std::string& login, const user& u, const s
         if (ok) verified_.insert(key);
         verifying_.erase(key);
     }
-    mine.set_value(ok);
+    mine->set_value(ok);
     return ok;
 }
 

@@ -16,7 +16,7 @@ Poco::Net::Context::Ptr connection_pool::context_for(const std::string& ca_path)
 
 connection_pool::lease connection_pool::acquire(const destination& d, std::chrono::milliseconds wait) {
     std::unique_lock lock(mutex_);
-    auto& s = slots_[d.key()];
+    auto& s = slots_[d];
     lease l;
     if (!freed_.wait_for(lock, wait, [&] { return !s.idle.empty() || s.in_use < max_; })) return l;
     ++s.in_use;
@@ -35,7 +35,7 @@ std::unique_ptr<webhook_connection> connection_pool::open(const destination& d, 
 void connection_pool::release(const destination& d, std::unique_ptr<webhook_connection> c) {
     {
         std::lock_guard lock(mutex_);
-        auto& s = slots_[d.key()];
+        auto& s = slots_[d];
         --s.in_use;
         if (c) s.idle.push_back(std::move(c));
     }
@@ -46,7 +46,7 @@ void connection_pool::drop_idle(const destination& d) {
     std::vector<std::unique_ptr<webhook_connection>> dropped;
     {
         std::lock_guard lock(mutex_);
-        dropped.swap(slots_[d.key()].idle);
+        dropped.swap(slots_[d].idle);
     }
     // Closed here, outside the lock: a TLS connection's close writes to its socket.
 }

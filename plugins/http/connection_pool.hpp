@@ -46,7 +46,7 @@ private:
     std::size_t max_;
     std::mutex mutex_;
     std::condition_variable freed_;
-    std::map<std::string, slot> slots_;
+    std::map<destination, slot> slots_;
     std::map<std::string, Poco::Net::Context::Ptr> contexts_;
 };
 

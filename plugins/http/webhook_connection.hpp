@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <string>
+#include <tuple>
 
 namespace herald::http {
 
@@ -21,7 +22,10 @@ struct destination {
     std::string host;
     unsigned short port = 0;
     std::string ca_path;  // "" = the system trust store
-    std::string key() const { return scheme + "://" + host + ":" + std::to_string(port) + "|" + ca_path; }
+    /// The pool's order; compared field by field, not as a string built for every lease.
+    bool operator<(const destination& o) const {
+        return std::tie(port, host, scheme, ca_path) < std::tie(o.port, o.host, o.scheme, o.ca_path);
+    }
 };
 
 /// Why an exchange failed; `lost_before_answer`: the connection was closed or reset before any
