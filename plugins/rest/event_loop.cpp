@@ -334,13 +334,30 @@ void event_loop::post(completion c) {
 void event_loop::finish_all() {
     std::uint64_t count;
     [[maybe_unused]] auto n = ::read(wake_fd_, &count, sizeof count);
+    // Answers that arrive while these are sent go out in the same round: the flag stays up until
+    // the queue is found empty, so the committer, which posts a commit's answers one by one,
+    // writes the eventfd once per round instead of once per answer the loop had already taken
+    // (P1: 7 500 writes, reads and epoll rounds in 3 s for ~1 500 commits).
+    // A bounded number of rounds, so that a steady stream of answers cannot keep the loop from
+    // reading its connections: after that it comes back through epoll like any other event.
     std::vector<completion> done;
-    {
-        std::lock_guard lock(done_mutex_);
-        done.swap(done_);
-        wake_pending_ = false;
+    for (int round = 0;; ++round) {
+        if (round == 8) {
+            const std::uint64_t one = 1;
+            [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+            return;
+        }
+        {
+            std::lock_guard lock(done_mutex_);
+            done.clear();
+            done.swap(done_);
+            if (done.empty()) {
+                wake_pending_ = false;
+                return;
+            }
+        }
+        for (auto& d : done) finish(d);
     }
-    for (auto& d : done) finish(d);
 }
 
 void event_loop::finish(completion& done) {
