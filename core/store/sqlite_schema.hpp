@@ -6,7 +6,7 @@
 namespace herald::core {
 
 /// Layout version this build writes.
-constexpr int k_sqlite_schema_version = 4;
+constexpr int k_sqlite_schema_version = 5;
 
 /// Creates the tables of a new database, or upgrades an older layout in place (in one
 /// transaction, keeping every row). Refuses a database written by a newer Herald.

@@ -46,7 +46,8 @@ delivery_record read_delivery(SQLite::Statement& q) {
 }
 
 constexpr const char* k_delivery_columns =
-    "d.id, d.event_id, d.listener_id, d.state, d.attempts, d.next_attempt_ms, d.last_message, d.updated_ms, "
+    "d.id, d.event_id, d.listener_id, d.state, d.attempts, d.next_attempt_ms, "
+    "CASE d.last_message WHEN '' THEN d.latest_message ELSE d.last_message END, d.updated_ms, "
     "d.notifier_type_id, d.config, d.created_ms";
 constexpr const char* k_listener_columns =
     "id, notifier_type_id, notifier_config, event_types, created_ms, updated_ms, enabled, retry_schedule_ms";
@@ -344,7 +345,10 @@ void sqlite_store::insert_attempt(const attempt_with_state& attempt, const hot_w
     upd.bindNoCopy(1, d.state);
     upd.bind(2, d.attempts);
     upd.bind(3, static_cast<int64_t>(d.next_attempt_ms));
-    upd.bindNoCopy(4, d.last_message);
+    // Layout 5: the delivery's last message is stored only when it says more than its latest
+    // attempt's (most often it is that message itself; '' then reads as latest_message).
+    static const std::string same;
+    upd.bindNoCopy(4, d.last_message == a.message ? same : d.last_message);
     upd.bind(5, static_cast<int64_t>(d.updated_ms));
     upd.bind(6, static_cast<int64_t>(a.started_ms));
     upd.bind(7, static_cast<int64_t>(a.duration_ms));

@@ -153,6 +153,7 @@ bool message_head::has_token(std::string_view name, std::string_view token) cons
 
 std::string parse_head(std::string_view bytes, start_line kind, message_head& out) {
     out.fields.clear();
+    out.fields.reserve(16);
     std::size_t pos = 0;
     // A server ignores empty lines before a request line (RFC 9112 §2.2): some clients send a
     // CRLF after a POST's body.

@@ -278,3 +278,30 @@ TEST_CASE("a database from a newer Herald is refused, not misread", "[store]") {
     }
     CHECK_THROWS_WITH(sqlite_store(path), Catch::Contains("newer Herald (layout 99"));
 }
+
+TEST_CASE("a delivery's last message is stored once when it is its latest attempt's", "[store]") {
+    herald::test::temp_dir dir;
+    const std::string path = (dir.path / "h.db").string();
+    {
+        sqlite_store db(path);
+        fire(db, {"l1", "l2"});
+        auto exhausted = attempt("e1-l2", 1, "retry", 503, "busy");
+        exhausted.second.state = delivery_state::dead;
+        exhausted.second.last_message += " (retry schedule exhausted after 1 attempts)";
+        record(db, {attempt("e1-l1", 1, "ok", 200, "fine"), exhausted});
+        CHECK(db.get_delivery("e1-l1")->last_message == "HTTP 200");
+        CHECK(db.get_delivery("e1-l2")->last_message == "HTTP 503 (retry schedule exhausted after 1 attempts)");
+        SQLite::Database raw(path, SQLite::OPEN_READONLY);
+        CHECK(raw.execAndGet("SELECT last_message FROM deliveries WHERE id = 'e1-l1'").getString().empty());
+    }
+    // A layout-4 row holds both copies, and reads the same after the upgrade.
+    {
+        SQLite::Database old(path, SQLite::OPEN_READWRITE);
+        old.exec("UPDATE deliveries SET last_message = 'HTTP 200' WHERE id = 'e1-l1'");
+        old.exec("PRAGMA user_version=4");
+    }
+    sqlite_store upgraded(path);
+    CHECK(upgraded.get_delivery("e1-l1")->last_message == "HTTP 200");
+    SQLite::Database check(path, SQLite::OPEN_READONLY);
+    CHECK(check.execAndGet("PRAGMA user_version").getInt() == 5);
+}
