@@ -147,10 +147,12 @@ void dispatcher::work() {
             batches ? static_cast<std::size_t>(settings_.max_in_flight_per_listener - l.in_flight) : 1;
         const std::size_t n = std::min(room, l.due.size());
         batch.clear();
+        const auto ids = attempting_.emplace(attempting_.end());
+        ids->reserve(n);
         for (std::size_t i = 0; i < n; ++i) {
             batch.push_back(std::move(l.due.front()));
             l.due.pop_front();
-            ++attempting_[batch.back().delivery.id];
+            ids->push_back(batch.back().delivery.id);
         }
         l.in_flight += static_cast<int>(n);
         if (can_run(listener, l)) {  // more than one batch's worth: another worker may start on it
@@ -159,7 +161,7 @@ void dispatcher::work() {
             wake_.notify_one();
         }
         lock.unlock();
-        attempt_batch(batch, t);
+        attempt_batch(batch, t, ids);
         lock.lock();
         lane& after = lanes_[listener];
         after.in_flight -= static_cast<int>(n);
@@ -174,7 +176,10 @@ void dispatcher::work() {
 
 bool dispatcher::attempting(const std::string& delivery_id) const {
     std::lock_guard lock(mutex_);
-    return attempting_.count(delivery_id) > 0;
+    for (const auto& batch : attempting_)
+        for (const auto& id : batch)
+            if (id == delivery_id) return true;
+    return false;
 }
 
 dispatcher::target dispatcher::resolve(const delivery_record& first) const {
@@ -234,7 +239,7 @@ void dispatcher::call_plugin(const target& t, const std::vector<delivery_job>& j
     }
 }
 
-void dispatcher::attempt_batch(std::vector<delivery_job>& jobs, const target& t) {
+void dispatcher::attempt_batch(std::vector<delivery_job>& jobs, const target& t, batch_ids::iterator ids) {
     const std::size_t n = jobs.size();
     const std::string listener_id = jobs.front().delivery.listener_id;
     std::vector<attempt_with_state> done(n);
@@ -281,17 +286,13 @@ void dispatcher::attempt_batch(std::vector<delivery_job>& jobs, const target& t)
             done[i].second = std::move(d);  // the job is finished with: its strings move on
         }
     }
-    std::vector<std::string> ids;
-    ids.reserve(n);
-    for (const auto& a : done) ids.push_back(a.first.delivery_id);
     // Disabling a listener marks its pending deliveries dead; it waits for this commit so that
     // the delivery that answered "gone" is recorded with its attempt first, not swept up as
     // pending by the disabling (a report read in between showed it dead with no attempt).
-    writer_.record_attempts(std::move(done), [this, ids = std::move(ids), gone = std::move(gone), listener_id] {
+    writer_.record_attempts(std::move(done), [this, ids, gone = std::move(gone), listener_id] {
         {
             std::lock_guard lock(mutex_);
-            for (const auto& id : ids)
-                if (auto it = attempting_.find(id); it != attempting_.end() && --it->second == 0) attempting_.erase(it);
+            attempting_.erase(ids);
         }
         if (gone && !listener_id.empty() && on_gone_) on_gone_(listener_id, *gone);
     });
