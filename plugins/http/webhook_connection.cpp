@@ -5,6 +5,11 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+
 namespace herald::http {
 
 namespace {
@@ -31,7 +36,7 @@ Poco::Net::StreamSocket connect(const destination& d, const Poco::Net::Context::
 
 webhook_connection::webhook_connection(const destination& d, const Poco::Net::Context::Ptr& tls,
                                        std::chrono::milliseconds timeout)
-    : socket_(connect(d, tls, timeout)) {
+    : socket_(connect(d, tls, timeout)), tls_(tls != nullptr) {
     socket_.setNoDelay(true);  // a request is one write; waiting to coalesce it only adds latency
 }
 
@@ -62,14 +67,27 @@ bool webhook_connection::send(const std::string& request, std::chrono::milliseco
     return false;
 }
 
-bool webhook_connection::receive(std::chrono::milliseconds timeout, webhook_answer& answer, exchange_error& error) {
+void webhook_connection::wait_readable(std::chrono::milliseconds timeout) {
+    if (tls_) return;
+    // poll(2) itself: POCO's Socket::poll builds an epoll set for each call (four system calls).
+    pollfd p{socket_.impl()->sockfd(), POLLIN, 0};
+    while (::poll(&p, 1, static_cast<int>(std::max<long long>(timeout.count(), 0))) < 0 && errno == EINTR) {
+    }
+}
+
+bool webhook_connection::receive(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds timeout,
+                                 webhook_answer& answer, exchange_error& error) {
     using clock = std::chrono::steady_clock;
-    const auto deadline = clock::now() + timeout;
     response_reader reader;
     buffer_.clear();
     char chunk[16384];
     try {
-        set_timeouts(timeout);
+        // The socket's timeout bounds each read. It is set only when it must change — raised to
+        // what is left, or lowered when it would overshoot by more than a tenth — so the usual
+        // answer, read within its budget, costs no setsockopt.
+        const auto left = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()),
+                                   std::chrono::milliseconds(1));
+        if (applied_ < left || left.count() * 10 < applied_.count() * 9) set_timeouts(left);
         for (;;) {
             const int n = socket_.receiveBytes(chunk, sizeof chunk);
             if (n > 0) buffer_.append(chunk, static_cast<std::size_t>(n));

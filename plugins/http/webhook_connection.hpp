@@ -44,14 +44,22 @@ public:
 
     /// Sends `request` whole. False with `error` set when it could not.
     bool send(const std::string& request, std::chrono::milliseconds timeout, exchange_error& error);
-    /// Reads the answer to the request sent; `timeout` bounds the whole answer. False with
-    /// `error` set when no whole answer came.
-    bool receive(std::chrono::milliseconds timeout, webhook_answer& answer, exchange_error& error);
+    /// Reads the answer to the request sent, whole by `deadline` (the request's `timeout` after it
+    /// went out; an answer already here is read even after it). False with `error` set when no
+    /// whole answer came.
+    bool receive(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds timeout,
+                 webhook_answer& answer, exchange_error& error);
+
+    /// Waits up to `timeout` until an answer's first bytes (or the receiver's close) can be read,
+    /// without reading them. Returns at once for https, whose bytes may already wait decrypted
+    /// inside TLS where the socket cannot show them.
+    void wait_readable(std::chrono::milliseconds timeout);
 
 private:
     void set_timeouts(std::chrono::milliseconds timeout);
 
     Poco::Net::StreamSocket socket_;
+    bool tls_ = false;
     std::chrono::milliseconds applied_{-1};  // the socket's send/receive timeout now
     std::string buffer_;
 };

@@ -153,6 +153,29 @@ TEST_CASE("a batch is in flight at once, within the connection bound, each answe
     CHECK(sink.connections() == 2);      // and kept alive across the rounds
 }
 
+TEST_CASE("answers that come back last-asked-first are each read, and a silent receiver times each out", "[http]") {
+    http_world w;  // rounds of two: the worker waits for a round's last answer before reading
+    test::http_sink sink;
+    // Each answer comes later the earlier its request was sent.
+    sink.respond_with([](const test::recorded_request& r) {
+        const int n = r.headers.at("webhook-id").back() - '0';
+        return test::http_sink::answer{200, {}, "for d" + std::to_string(n), std::chrono::milliseconds(50 * (4 - n))};
+    });
+    const std::vector<std::string> ids{"d0", "d1", "d2", "d3", "d4"};
+    // Signed, so that each request carries its delivery id (webhook-id).
+    auto rs = deliver_batch(w, {{"url", sink.url()}, {"secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}}, ids);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        CHECK(rs[i].outcome == HERALD_OUTCOME_OK);
+        CHECK(rs[i].excerpt == "for " + ids[i]);
+    }
+    test::http_sink silent;
+    silent.respond({200, {}, "late", std::chrono::milliseconds(2000)});
+    for (const auto& r : deliver_batch(w, {{"url", silent.url()}, {"timeout_ms", 200}}, {"a", "b", "c"})) {
+        CHECK(r.outcome == HERALD_OUTCOME_RETRY);
+        CHECK_THAT(r.message, Catch::EndsWith("no whole answer within 200 ms"));
+    }
+}
+
 TEST_CASE("a large document arrives whole and the connection stays usable", "[http]") {
     http_world w;
     test::http_sink sink;
