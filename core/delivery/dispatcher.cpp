@@ -58,8 +58,9 @@ void dispatcher::submit(std::vector<delivery_job> jobs) {
             }
         }
     }
-    if (wake == 1) wake_.notify_one();
-    else if (wake > 1) wake_.notify_all();
+    // One worker is woken; it wakes the next if it leaves work behind (work()). Waking every
+    // worker for a fire's four lanes had them all queue on the mutex, most to find nothing.
+    if (wake > 0) wake_.notify_one();
 }
 
 bool dispatcher::can_run(const std::string& listener, const lane& l) const {
@@ -158,8 +159,8 @@ void dispatcher::work() {
         if (can_run(listener, l)) {  // more than one batch's worth: another worker may start on it
             l.runnable = true;
             runnable_.push_back(listener);
-            wake_.notify_one();
         }
+        if (!runnable_.empty()) wake_.notify_one();  // the next worker, for what is left
         lock.unlock();
         attempt_batch(batch, t, ids);
         lock.lock();
