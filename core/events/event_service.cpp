@@ -78,8 +78,7 @@ reply event_service::accepted(event_with_deliveries& fired) {
     jobs.reserve(deliveries.size());
     for (auto& d : deliveries) jobs.push_back({std::move(d), e.canonical_type, document, e.fired_ms});
     delivery_.submit(std::move(jobs));
-    reply r{202, {}, std::move(body)};
-    return r;
+    return {202, {}, std::move(body)};
 }
 
 reply event_service::fire(const std::string& body) {

@@ -2,27 +2,21 @@
 
 #include "signature.hpp"
 
+#include <herald_http1/message_head.hpp>
+
 #include <Poco/Base64Encoder.h>
 
-#include <algorithm>
-#include <cctype>
 #include <sstream>
 
 namespace herald::http {
 
 namespace {
 
-bool iequals(const std::string& a, const std::string& b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 // Headers Herald owns: a listener's extra headers may not replace them.
 bool reserved(const std::string& name) {
     for (const char* r : {"content-type", "content-length", "user-agent", "authorization", "host", "connection",
                           "webhook-id", "webhook-timestamp", "webhook-signature"})
-        if (iequals(name, r)) return true;
+        if (herald::http1::iequals(name, r)) return true;
     return false;
 }
 
@@ -39,7 +33,7 @@ std::string basic_auth(const std::string& user, const std::string& password) {
 
 std::string webhook_request::header(const std::string& name) const {
     for (const auto& [k, v] : headers)
-        if (iequals(k, name)) return v;
+        if (herald::http1::iequals(k, name)) return v;
     return {};
 }
 

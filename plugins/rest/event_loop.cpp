@@ -86,6 +86,10 @@ void event_loop::start() { thread_ = std::thread([this] { run(); }); }
 
 void event_loop::begin_stop() {
     stopping_ = true;
+    wake();
+}
+
+void event_loop::wake() {
     const std::uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
 }
@@ -318,17 +322,14 @@ void event_loop::dispatch(connection& c, const request_head& h, std::string body
 }
 
 void event_loop::post(completion c) {
-    bool wake = false;
+    bool sleeping = false;
     {
         std::lock_guard lock(done_mutex_);
         done_.push_back(std::move(c));
-        wake = !wake_pending_;
+        sleeping = !wake_pending_;
         wake_pending_ = true;
     }
-    if (wake) {
-        const std::uint64_t one = 1;
-        [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
-    }
+    if (sleeping) wake();
 }
 
 void event_loop::finish_all() {
@@ -342,11 +343,7 @@ void event_loop::finish_all() {
     // reading its connections: after that it comes back through epoll like any other event.
     std::vector<completion> done;
     for (int round = 0;; ++round) {
-        if (round == 8) {
-            const std::uint64_t one = 1;
-            [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
-            return;
-        }
+        if (round == 8) return wake();
         {
             std::lock_guard lock(done_mutex_);
             done.clear();

@@ -71,6 +71,8 @@ private:
     void dispatch(connection& c, const request_head& h, std::string body, bool too_large);
     void post(completion c);
     void finish_all();
+    /// Makes the loop's epoll_wait return for wake_fd_ (from any thread).
+    void wake();
     void finish(completion& done);
     bool send_pending(connection& c);
     bool refuse(connection& c, int status, const std::string& why);
